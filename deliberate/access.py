@@ -1,0 +1,56 @@
+"""Who may do what in a session. Every route and socket event goes through here.
+
+Organisers are a site-wide role and may do everything in every session; the other roles come from
+the person's registration to the session.
+"""
+
+from deliberate.accounts.models import User
+from deliberate.errors import DomainError, forbidden
+from deliberate.extensions import db
+from deliberate.sessions.models import PanelSession, Registration
+
+MODERATING = frozenset({"moderator", "organiser"})
+SEES_HIDDEN = frozenset({"moderator", "rapporteur", "organiser"})
+EXPORTS = frozenset({"moderator", "rapporteur", "organiser"})
+REVIEWS = frozenset({"rapporteur", "organiser"})
+CLUSTERS = frozenset({"panelist", "moderator", "organiser"})
+
+
+def role_in(user: User | None, session: PanelSession) -> str | None:
+    """The user's role in the session, ``"organiser"`` for organisers, None when not registered."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_organiser:
+        return "organiser"
+    return db.session.scalar(
+        db.select(Registration.role).where(
+            Registration.user_id == user.id, Registration.session_id == session.id
+        )
+    )
+
+
+def require_user(user: User | None) -> User:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise DomainError("unauthenticated", "Log in first.")
+    return user
+
+
+def require_role(user: User | None, session: PanelSession, allowed: frozenset[str] | None = None) -> str:
+    """The user's role, or an error: unauthenticated, not registered, or not allowed to."""
+    role = role_in(require_user(user), session)
+    if role is None:
+        raise forbidden("Register for this session first.")
+    if allowed is not None and role not in allowed:
+        raise forbidden()
+    return role
+
+
+def may_cluster(role: str, session: PanelSession) -> bool:
+    return role in CLUSTERS or (role == "attendee" and session.attendees_may_cluster)
+
+
+def require_organiser(user: User | None) -> User:
+    user = require_user(user)
+    if not user.is_organiser:
+        raise forbidden("Only organisers may do that.")
+    return user

@@ -1,0 +1,32 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from deliberate.dbtypes import UTCDateTime, utcnow
+from deliberate.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # None for pseudonymous participants (imported Pol.is voters): they can never log in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(5))
+    is_organiser: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "organisation": self.organisation,
+            "language": self.language,
+            "organiser": self.is_organiser,
+        }

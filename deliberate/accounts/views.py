@@ -1,0 +1,110 @@
+"""Sign-up, log-in and log-out, as pages and as the JSON API."""
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from deliberate.accounts import services
+from deliberate.accounts.forms import LoginForm, SignupForm
+from deliberate.api import json_body
+from deliberate.errors import DomainError
+from deliberate.extensions import csrf, db
+from deliberate.i18n import current_language
+
+pages = Blueprint("accounts", __name__)
+api = Blueprint("accounts_api", __name__, url_prefix="/api/v1/auth")
+csrf.exempt(api)
+
+
+def safe_next(default: str) -> str:
+    """Only same-site paths: ``next`` must never send someone to another site after logging in."""
+    target = request.values.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@pages.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                organisation=form.organisation.data,
+                language=form.language.data,
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.email.errors.append(
+                _("An account with this e-mail address already exists.")
+                if error.code == "conflict"
+                else error.message
+            )
+        else:
+            login_user(user)
+            return redirect(safe_next(url_for("sessions.home")))
+    return render_template("accounts/signup.html", form=form), 400 if form.errors else 200
+
+
+@pages.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError:
+            form.password.errors.append(_("Wrong e-mail address or password."))
+        else:
+            login_user(user)
+            return redirect(safe_next(url_for("sessions.home")))
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+@pages.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."))
+    return redirect(url_for("sessions.home"))
+
+
+@api.route("/signup", methods=["POST"])
+def api_signup():
+    body = json_body()
+    user = services.create_user(
+        body.get("email"),
+        body.get("name"),
+        body.get("password"),
+        organisation=body.get("organisation"),
+        language=body.get("language"),
+    )
+    db.session.commit()
+    login_user(user)
+    return jsonify({"user": user.as_dict()}), 201
+
+
+@api.route("/login", methods=["POST"])
+def api_login():
+    body = json_body()
+    user = services.authenticate(body.get("email"), body.get("password"))
+    login_user(user)
+    return jsonify({"user": user.as_dict()})
+
+
+@api.route("/logout", methods=["POST"])
+def api_logout():
+    logout_user()
+    return "", 204
+
+
+@api.route("/me", methods=["GET"])
+def api_me():
+    if not current_user.is_authenticated:
+        raise DomainError("unauthenticated", "Log in first.")
+    return jsonify({"user": current_user.as_dict()})

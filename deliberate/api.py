@@ -1,0 +1,53 @@
+"""What every JSON route shares: reading the body, answering errors the contract's way."""
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from deliberate.errors import DomainError, invalid
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+_HTTP_CODES = {
+    400: "invalid",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "invalid",
+    409: "conflict",
+    413: "invalid",
+    415: "invalid",
+    429: "rate_limited",
+}
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; a write must say ``Content-Type: application/json``.
+
+    Requiring that type is also what keeps the cookie-authenticated API safe from cross-site form
+    posts: a browser will not send it cross-origin without a CORS preflight, which we never allow.
+    """
+    if not request.is_json:
+        raise DomainError("invalid", "Send a JSON body with Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise invalid("The body must be a JSON object.")
+    return body
+
+
+def error_response(code: str, message: str, status: int):
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def handle_domain_error(error: DomainError):
+    return error_response(error.code, error.message, error.status)
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    return error_response(_HTTP_CODES.get(status, "invalid"), error.description or error.name, status)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")

@@ -1,0 +1,125 @@
+"""The application factory."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from deliberate import api as api_errors
+from deliberate.config import load_config
+from deliberate.database import engine_options, init_database
+from deliberate.errors import DomainError
+from deliberate.extensions import babel, csrf, db, login_manager, socketio
+from deliberate.i18n import LANGUAGE_NAMES, current_language, select_locale
+from deliberate.paths import resource_dir
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    instance_path = os.environ.get("DELIBERATE_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH")
+    app = Flask(
+        "deliberate",
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
+
+    db.init_app(app)
+    init_database(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_socketio(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+def _init_socketio(app: Flask) -> None:
+    from deliberate import asyncmode
+    from deliberate.realtime import setup as realtime_setup
+
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("ASYNC_MODE") or asyncmode.MODE,
+        message_queue=app.config["MESSAGE_QUEUE"],
+        cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
+        max_http_buffer_size=app.config["MAX_HTTP_BUFFER_SIZE"],
+        # Handlers read the login from the cookie on every event; they never write the session.
+        manage_session=False,
+        ping_interval=25,
+        ping_timeout=20,
+    )
+    realtime_setup.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from deliberate.accounts import views as accounts
+    from deliberate.sessions import organiser
+    from deliberate.sessions import views as sessions
+
+    for blueprint in (accounts.pages, accounts.api, sessions.pages, sessions.api, organiser.bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if api_errors.wants_json():
+            return api_errors.handle_domain_error(error)
+        return render_template("error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        if api_errors.wants_json():
+            return api_errors.error_response("forbidden", error.description, 403)
+        return render_template("error.html", status=400, message=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if api_errors.wants_json():
+            return api_errors.handle_http_error(error)
+        return render_template("error.html", status=error.code, message=error.description), error.code
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from deliberate.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import redirect, url_for
+
+        if api_errors.wants_json():
+            return api_errors.error_response("unauthenticated", "Log in first.", 401)
+        return redirect(url_for("accounts.login", next=request.full_path))
+
+    @app.context_processor
+    def template_globals():
+        from deliberate.labels import detail_names, role_names
+
+        return {
+            "language": current_language(),
+            "language_names": LANGUAGE_NAMES,
+            "role_names": role_names(),
+            "detail_names": detail_names(),
+            "has_rooms": "rooms" in app.blueprints,
+        }

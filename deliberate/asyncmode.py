@@ -1,0 +1,40 @@
+"""The one place that decides the async mode and monkey patches the standard library.
+
+Import this module before anything else (``deliberate.cli`` and ``wsgi.py`` do), so that sockets,
+threads and the PostgreSQL driver cooperate with the chosen event loop. Everything else in the
+package uses ``socketio.start_background_task`` and ``socketio.sleep`` and never names eventlet or
+gevent, so switching mode is a matter of setting ``DELIBERATE_ASYNC_MODE``.
+"""
+
+import os
+
+SUPPORTED = ("eventlet", "gevent", "threading")
+
+MODE = os.environ.get("DELIBERATE_ASYNC_MODE", "eventlet").strip().lower() or "eventlet"
+if MODE not in SUPPORTED:
+    raise SystemExit(f"DELIBERATE_ASYNC_MODE must be one of {', '.join(SUPPORTED)}, not {MODE!r}")
+
+_patched = False
+
+
+def patch() -> str:
+    """Monkey patch for the configured mode (once) and return the mode's name."""
+    global _patched
+    if _patched:
+        return MODE
+    _patched = True
+    if MODE == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+    elif MODE == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+        from psycogreen.gevent import patch_psycopg
+
+        patch_psycopg()
+    return MODE

@@ -1,0 +1,135 @@
+"""The command-line interface of the contract. Each command: parse, call a service, commit, report."""
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from deliberate.errors import DomainError
+
+
+def _app(serving: bool = False) -> Flask:
+    from deliberate import asyncmode
+    from deliberate.app import create_app
+    from deliberate.database import upgrade
+
+    app = create_app({} if serving else {"ASYNC_MODE": "threading"})
+    upgrade(app)
+    app.config["ASYNC_MODE_USED"] = asyncmode.MODE if serving else "threading"
+    return app
+
+
+def fails_cleanly(command: Callable) -> Callable:
+    """Bad input ends in one line on stderr and exit status 1, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DomainError as error:
+            click.echo(f"deliberate: {error.message}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(
+                f"deliberate: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True
+            )
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group()
+def cli() -> None:
+    """Deliberate: real-time deliberation for live, multilingual panel discussions."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Create the demo session first if it does not exist.")
+@fails_cleanly
+def serve(host: str, port: int, demo: bool) -> None:
+    """Run the server (single worker)."""
+    from deliberate.extensions import db, socketio
+
+    app = _app(serving=True)
+    if demo:
+        from deliberate.sessions.demo import ensure_demo
+
+        with app.app_context():
+            ensure_demo()
+            db.session.commit()
+    click.echo(f"Deliberate on http://{host}:{port}/ ({app.config['ASYNC_MODE_USED']})", err=True)
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+@cli.command()
+@fails_cleanly
+def demo() -> None:
+    """Create the demo session uclg-1-3-2 (does nothing if it exists)."""
+    from deliberate.extensions import db
+    from deliberate.sessions.demo import ensure_demo
+
+    with _app().app_context():
+        session, created = ensure_demo()
+        db.session.commit()
+        click.echo(f"{'Created' if created else 'Already there:'} session {session.code}")
+
+
+@cli.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+@click.option("--organiser", is_flag=True, help="Make this account an organiser (site-wide).")
+@fails_cleanly
+def user_add(email: str, name: str, password: str, organiser: bool) -> None:
+    """Create an account."""
+    from deliberate.accounts.services import create_user
+    from deliberate.extensions import db
+
+    with _app().app_context():
+        account = create_user(email, name, password, organiser=organiser)
+        db.session.commit()
+        click.echo(f"Created {'organiser' if organiser else 'account'} {account.email}")
+
+
+@cli.command()
+@click.argument("session_code")
+@click.argument("email")
+@click.argument("role")
+@fails_cleanly
+def grant(session_code: str, email: str, role: str) -> None:
+    """Give EMAIL the ROLE (attendee, panelist, moderator, rapporteur) in a session."""
+    from deliberate.accounts.services import find_by_email
+    from deliberate.errors import not_found
+    from deliberate.extensions import db
+    from deliberate.sessions.models import ROLES
+    from deliberate.sessions.services import get_session
+    from deliberate.sessions.services import grant as grant_role
+
+    if role not in ROLES:
+        raise DomainError("invalid", f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    with _app().app_context():
+        session = get_session(session_code)
+        account = find_by_email(email)
+        if account is None:
+            raise not_found(f"no account with e-mail address {email!r}")
+        grant_role(session, account, role, actor=None)
+        db.session.commit()
+        click.echo(f"{account.email} is now {role} in {session.code}")
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)

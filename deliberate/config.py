@@ -1,0 +1,63 @@
+"""Configuration from ``DELIBERATE_*`` environment variables, with an embedded default."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "fr", "es")
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The key from the environment, else one generated once and kept in the instance folder."""
+    if os.environ.get("DELIBERATE_SECRET_KEY"):
+        return os.environ["DELIBERATE_SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, not {raw!r}") from None
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = (
+        os.environ.get("DELIBERATE_DATABASE_URL") or f"sqlite:///{instance_path / 'deliberate.sqlite3'}"
+    )
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    origins = os.environ.get("DELIBERATE_CORS_ORIGINS")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MESSAGE_QUEUE": os.environ.get("DELIBERATE_MESSAGE_QUEUE") or None,
+        # None keeps Socket.IO's same-origin check; a comma-separated list allows those origins too.
+        "CORS_ALLOWED_ORIGINS": [o.strip() for o in origins.split(",")] if origins else None,
+        "MAX_HTTP_BUFFER_SIZE": _int("DELIBERATE_MAX_HTTP_BUFFER_SIZE", 64 * 1024),
+        # Per person: at most N posts (votes) in a sliding window of W seconds.
+        "RATE_POSTS": _int("DELIBERATE_RATE_POSTS", 5),
+        "RATE_POSTS_WINDOW": _int("DELIBERATE_RATE_POSTS_WINDOW", 30),
+        "RATE_VOTES": _int("DELIBERATE_RATE_VOTES", 60),
+        "RATE_VOTES_WINDOW": _int("DELIBERATE_RATE_VOTES_WINDOW", 30),
+        # Tallies and presence reach a room at most once per this many milliseconds.
+        "BROADCAST_INTERVAL_MS": _int("DELIBERATE_BROADCAST_INTERVAL_MS", 250),
+        "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("DELIBERATE_SECURE_COOKIES", "") == "1",
+        "LANGUAGES": LANGUAGES,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

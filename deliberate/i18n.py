@@ -1,0 +1,24 @@
+"""Which language a person sees: ``?lang=`` (remembered), their account's, the browser's, English."""
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")

@@ -1,0 +1,21 @@
+"""Imports every model so that the metadata (and Alembic) sees all tables."""
+
+from deliberate.accounts.models import User
+from deliberate.audit.models import AuditEntry
+from deliberate.clusters.models import Cluster
+from deliberate.review.models import ReportVersion, ReviewComment
+from deliberate.rooms.models import Contribution, Vote
+from deliberate.sessions.models import PanelSession, Question, Registration
+
+__all__ = [
+    "AuditEntry",
+    "Cluster",
+    "Contribution",
+    "PanelSession",
+    "Question",
+    "Registration",
+    "ReportVersion",
+    "ReviewComment",
+    "User",
+    "Vote",
+]

@@ -1,0 +1,46 @@
+"""Events wait in the database session's outbox and leave only once its transaction has committed.
+
+A rolled-back change therefore never reaches a room, and a room never hears of a change before the
+database can show it to a client that reloads.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+
+from deliberate.extensions import db
+from deliberate.realtime.publisher import rooms
+
+_KEY = "deliberate.outbox"
+
+
+def _outbox() -> list[Callable[[], None]]:
+    return db.session.info.setdefault(_KEY, [])
+
+
+def publish(question_id: int, name: str, payload: dict[str, Any], audience: str = "all") -> None:
+    """Send ``name`` to the question's room (``audience``: all, public or staff) after commit."""
+    to = rooms(question_id, audience)
+    publisher = current_app.extensions["deliberate.publisher"]
+    _outbox().append(lambda: publisher.emit(name, payload, to))
+
+
+def tallies_changed(question_id: int, contribution_ids: list[int]) -> None:
+    """Mark tallies as changed; the broadcaster sends them in its next coalesced batch."""
+    broadcaster = current_app.extensions["deliberate.broadcaster"]
+    _outbox().append(lambda: broadcaster.mark_tallies(question_id, contribution_ids))
+
+
+@event.listens_for(Session, "after_commit")
+def _send(session) -> None:
+    pending = session.info.pop(_KEY, [])
+    for send in pending:
+        send()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard(session, _previous_transaction) -> None:
+    session.info.pop(_KEY, None)

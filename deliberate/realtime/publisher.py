@@ -1,0 +1,40 @@
+"""Where realtime events go: Socket.IO rooms in the server, a list in tests."""
+
+from typing import Any, Protocol
+
+
+def room(question_id: int, audience: str = "public") -> str:
+    """Room names. Staff (who see hidden contributions) and everyone else are kept apart, so that a
+    hidden contribution's text never reaches an attendee's socket."""
+    return f"q{question_id}:{audience}"
+
+
+def rooms(question_id: int, audience: str = "all") -> list[str]:
+    if audience == "all":
+        return [room(question_id, "public"), room(question_id, "staff")]
+    return [room(question_id, audience)]
+
+
+class Publisher(Protocol):
+    def emit(self, event: str, payload: dict[str, Any], to: list[str]) -> None: ...
+
+
+class SocketIOPublisher:
+    def __init__(self, socketio) -> None:
+        self.socketio = socketio
+
+    def emit(self, event: str, payload: dict[str, Any], to: list[str]) -> None:
+        self.socketio.emit(event, payload, to=to)
+
+
+class RecordingPublisher:
+    """Keeps what would have been sent, for tests of services without sockets."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any], list[str]]] = []
+
+    def emit(self, event: str, payload: dict[str, Any], to: list[str]) -> None:
+        self.sent.append((event, payload, list(to)))
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [payload for event, payload, _ in self.sent if event == name]

@@ -1,0 +1,32 @@
+"""Binds the realtime pieces to an application: publisher, store, broadcaster."""
+
+from flask import Flask
+
+from deliberate.extensions import db, socketio
+from deliberate.realtime.broadcaster import Broadcaster, MemoryStore, RedisStore
+from deliberate.realtime.publisher import SocketIOPublisher
+
+
+def init_app(app: Flask) -> None:
+    publisher = app.config.get("PUBLISHER") or SocketIOPublisher(socketio)
+    queue = app.config["MESSAGE_QUEUE"]
+    store = RedisStore(queue) if queue else MemoryStore()
+
+    def read_counts(question_id: int, contribution_ids: set[int]) -> dict[int, tuple[int, int]]:
+        from deliberate.rooms.models import Contribution
+
+        with app.app_context():
+            try:
+                rows = db.session.execute(
+                    db.select(Contribution.id, Contribution.agree, Contribution.disagree).where(
+                        Contribution.id.in_(contribution_ids), Contribution.question_id == question_id
+                    )
+                ).all()
+                return {cid: (agree, disagree) for cid, agree, disagree in rows}
+            finally:
+                db.session.remove()
+
+    app.extensions["deliberate.publisher"] = publisher
+    app.extensions["deliberate.broadcaster"] = Broadcaster(
+        store, publisher, read_counts, interval=app.config["BROADCAST_INTERVAL_MS"] / 1000
+    )

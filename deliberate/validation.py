@@ -1,0 +1,48 @@
+"""Small checks on untrusted input, shared by the API, the socket events and the CLI."""
+
+import re
+from typing import Any
+
+from deliberate.errors import invalid
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def text(value: Any, field: str, *, min_length: int = 1, max_length: int) -> str:
+    """A trimmed string between the limits, or an ``invalid`` error naming the field."""
+    if not isinstance(value, str):
+        raise invalid(f"{field} must be a string.")
+    value = value.strip()
+    if not min_length <= len(value) <= max_length:
+        raise invalid(f"{field} must be {min_length} to {max_length} characters long.")
+    return value
+
+
+def optional_text(value: Any, field: str, *, max_length: int) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return text(value, field, max_length=max_length)
+
+
+def identifier(value: Any, field: str) -> int:
+    """A positive integer id (booleans are not ids, even though Python says they are ints)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise invalid(f"{field} must be a positive integer.")
+    return value
+
+
+def optional_identifier(value: Any, field: str) -> int | None:
+    return None if value is None else identifier(value, field)
+
+
+def email(value: Any) -> str:
+    value = text(value, "email", max_length=254).lower()
+    if not EMAIL.match(value):
+        raise invalid("email is not a valid e-mail address.")
+    return value
+
+
+def choice(value: Any, field: str, choices: tuple[str, ...] | frozenset[str]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise invalid(f"{field} must be one of {', '.join(sorted(choices))}.")
+    return value
