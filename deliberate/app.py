@@ -70,11 +70,13 @@ def _init_socketio(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
+    from deliberate.rooms import views as rooms
     from deliberate.sessions import organiser
     from deliberate.sessions import views as sessions
 
     for blueprint in (accounts.pages, accounts.api, sessions.pages, sessions.api, organiser.bp):
         app.register_blueprint(blueprint)
+    rooms.register(app)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from deliberate.accounts.models import User
 from deliberate.dbtypes import UTCDateTime, utcnow
 from deliberate.extensions import db
+from deliberate.sessions.models import Question
 
 
 class Contribution(db.Model):
@@ -36,6 +37,7 @@ class Contribution(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined")
+    question: Mapped[Question] = relationship()
 
 
 class Vote(db.Model):

@@ -1,0 +1,106 @@
+"""The words a report prints, with their English defaults, and small formatting helpers.
+
+The lead translates ``DEFAULT_LABELS`` with gettext and hands the result to a renderer, so renderers
+never import Flask-Babel. Role and version-status names are optional labels (``role_<key>``,
+``status_<key>``): when absent, the raw key is printed rather than failing.
+"""
+
+from datetime import datetime
+
+DEFAULT_LABELS: dict[str, str] = {
+    "report_title": "Session report",
+    "session": "Session",
+    "code": "Code",
+    "version": "Version",
+    "submitted": "Submitted",
+    "generated": "Generated",
+    "date": "Date",
+    "time": "Time",
+    "timezone": "Time zone",
+    "languages": "Languages",
+    "description": "Description",
+    "question": "Question",
+    "status": "Status",
+    "participation": "Participation",
+    "participants": "Participants",
+    "contributions": "Contributions",
+    "votes": "Votes",
+    "clusters": "Clusters",
+    "cluster": "Cluster",
+    "support": "Support",
+    "agree": "Agree",
+    "disagree": "Disagree",
+    "supporters": "Supporters",
+    "synthesis": "Synthesis",
+    "question_synthesis": "Question synthesis",
+    "most_agreed": "Most agreed contributions",
+    "most_divisive": "Most divisive contributions",
+    "unclustered": "Contributions not in a cluster",
+    "activity": "Activity",
+    "support_chart": "Support per cluster",
+    "activity_chart": "Activity over time",
+    "footnotes": "Quoted contributions",
+    "text": "Text",
+    "author": "Author",
+    "role": "Role",
+    "language": "Language",
+    "no_contributions": "No contributions.",
+    "no_data": "No data",
+    "attribution": "Attribution",
+    "role_attendee": "Attendee",
+    "role_panelist": "Panelist",
+    "role_moderator": "Moderator",
+    "role_rapporteur": "Rapporteur",
+    "role_organiser": "Organiser",
+    "status_open": "Open",
+    "status_closed": "Closed",
+    "status_submitted": "Submitted",
+    "status_approved": "Approved",
+}
+
+LABEL_KEYS: tuple[str, ...] = tuple(DEFAULT_LABELS)
+
+
+def with_defaults(labels: dict[str, str]) -> dict[str, str]:
+    """Fill missing labels with English, so a half-translated catalogue still renders."""
+    return {**DEFAULT_LABELS, **labels}
+
+
+def role_label(labels: dict[str, str], role: str) -> str:
+    return labels.get(f"role_{role}", role)
+
+
+def status_label(labels: dict[str, str], status: str) -> str:
+    return labels.get(f"status_{status}", status)
+
+
+def short_datetime(iso: str | None) -> str:
+    """'2026-11-27T10:00:00+00:00' -> '2026-11-27 10:00 UTC'; keeps the offset the builder chose."""
+    moment = _parse(iso)
+    if moment is None:
+        return iso or ""
+    return f"{moment:%Y-%m-%d %H:%M}{_offset(moment)}"
+
+
+def short_time(iso: str | None) -> str:
+    moment = _parse(iso)
+    return f"{moment:%H:%M}" if moment else (iso or "")
+
+
+def _parse(iso: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
+def _offset(moment: datetime) -> str:
+    delta = moment.utcoffset()
+    if delta is None:
+        return ""
+    if not delta:
+        return " UTC"
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f" UTC{sign}{hours:02d}:{mins:02d}"

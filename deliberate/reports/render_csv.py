@@ -1,0 +1,62 @@
+"""The CSV report: one row per contribution, for spreadsheets."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+# Machine names, not translated: scripts and pivot tables depend on them.
+COLUMNS = (
+    "question_position",
+    "question_text",
+    "contribution_id",
+    "text",
+    "author",
+    "role",
+    "language",
+    "created_at",
+    "agree",
+    "disagree",
+    "cluster_id",
+    "cluster_label",
+)
+# A spreadsheet runs a cell starting with these as a formula (=HYPERLINK(...) exfiltration, DDE).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render_csv(report: dict, labels: dict[str, str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for question in report["questions"]:
+        for contribution in contributions_of(question):
+            row = {
+                **contribution,
+                "contribution_id": contribution["id"],
+                "question_position": question["position"],
+                "question_text": question["text"],
+            }
+            writer.writerow([neutralise(row.get(column)) for column in COLUMNS])
+    # The BOM makes Excel read the file as UTF-8 instead of the local code page.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def contributions_of(question: dict) -> Iterator[dict]:
+    """Each contribution of a question once: the rankings repeat some of them."""
+    seen: set[int] = set()
+    for cluster in question["clusters"]:
+        for contribution in cluster["contributions"]:
+            if contribution["id"] not in seen:
+                seen.add(contribution["id"])
+                yield contribution
+    for contribution in question["unclustered"]:
+        if contribution["id"] not in seen:
+            seen.add(contribution["id"])
+            yield contribution
+
+
+def neutralise(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,193 @@
+"""What happens in a room: post, vote, moderate, open and close. Services flush; callers commit.
+
+Each service takes the actor and the actor's role explicitly, checks what the role allows, changes
+the database and records what the room must hear (sent by the outbox once the transaction commits).
+"""
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from deliberate import validation
+from deliberate.access import MODERATING, SEES_HIDDEN
+from deliberate.accounts.models import User
+from deliberate.audit.services import record
+from deliberate.clusters.models import Cluster
+from deliberate.dbtypes import utcnow
+from deliberate.errors import DomainError, forbidden, invalid, not_found
+from deliberate.extensions import db
+from deliberate.realtime import outbox
+from deliberate.rooms import language as languages
+from deliberate.rooms.models import Contribution, Vote
+from deliberate.rooms.views_model import cluster_view, contribution_view, hidden_stub, question_view
+from deliberate.sessions.models import QUESTION_STATUSES, Question
+
+MAX_TEXT = 1000
+VOTE_VALUES = (1, -1, 0)
+
+
+def get_contribution(contribution_id: object, role: str | None = None) -> Contribution:
+    contribution_id = validation.identifier(contribution_id, "contribution_id")
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or (contribution.hidden and role is not None and role not in SEES_HIDDEN):
+        raise not_found("No such contribution.")
+    return contribution
+
+
+def bump_seq(question: Question) -> int:
+    db.session.execute(update(Question).where(Question.id == question.id).values(seq=Question.seq + 1))
+    db.session.refresh(question, ["seq"])
+    return question.seq
+
+
+def room_state(question: Question, actor: User, role: str, language: str) -> dict:
+    """Everything a client needs to draw the room, as the contract's room state."""
+    query = db.select(Contribution).where(Contribution.question_id == question.id).order_by(Contribution.id)
+    if role not in SEES_HIDDEN:
+        query = query.where(Contribution.hidden.is_(False))
+    contributions = db.session.scalars(query).all()
+    my_votes = dict(
+        db.session.execute(
+            db.select(Vote.contribution_id, Vote.value)
+            .join(Contribution, Contribution.id == Vote.contribution_id)
+            .where(Contribution.question_id == question.id, Vote.user_id == actor.id)
+        ).all()
+    )
+    clusters = db.session.scalars(
+        db.select(Cluster).where(Cluster.question_id == question.id).order_by(Cluster.position, Cluster.id)
+    ).all()
+    return {
+        "question": question_view(question, language),
+        "contributions": [contribution_view(c, my_votes.get(c.id)) for c in contributions],
+        "clusters": [cluster_view(c) for c in clusters],
+        "seq": question.seq,
+    }
+
+
+def post(
+    actor: User, role: str, question: Question, text: object, client_id: object, language: object = None
+) -> tuple[Contribution, bool]:
+    """Store a contribution; the same ``client_id`` from the same person returns the first one."""
+    text = validation.text(text, "text", max_length=MAX_TEXT)
+    if client_id is not None:
+        client_id = validation.text(client_id, "client_id", max_length=64)
+        existing = _by_client_id(actor, client_id)
+        if existing is not None:
+            return existing, False
+    if question.status != "open":
+        raise DomainError("closed", "This question is closed.")
+    if language is not None:
+        language = validation.choice(language, "language", tuple(question.session.languages) or ("en",))
+    else:
+        language = languages.detect(text, actor.language or question.session.original_language)
+    contribution = Contribution(
+        question_id=question.id,
+        author_id=actor.id,
+        author_role=role,
+        text=text,
+        language=language,
+        client_id=client_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(contribution)
+    except IntegrityError:
+        # The same post arrived twice at once (a resend racing the original): keep the first.
+        existing = _by_client_id(actor, client_id) if client_id else None
+        if existing is None:
+            raise
+        return existing, False
+    bump_seq(question)
+    outbox.publish(question.id, "contribution", contribution_view(contribution))
+    return contribution, True
+
+
+def _by_client_id(actor: User, client_id: str) -> Contribution | None:
+    return db.session.scalar(
+        db.select(Contribution).where(Contribution.author_id == actor.id, Contribution.client_id == client_id)
+    )
+
+
+def vote(actor: User, role: str, contribution: Contribution, value: object) -> tuple[int, int]:
+    """Record, change or withdraw (0) the actor's vote; returns the contribution's new counts."""
+    if isinstance(value, bool) or value not in VOTE_VALUES:
+        raise invalid("value must be 1 (agree), -1 (disagree) or 0 (withdraw).")
+    if contribution.question.status != "open":
+        raise DomainError("closed", "This question is closed.")
+    # Lock the contribution row first, so concurrent votes on it apply their deltas one at a time
+    # (PostgreSQL; SQLite serialises writers anyway).
+    locked = db.session.scalar(
+        db.select(Contribution).where(Contribution.id == contribution.id).with_for_update()
+    )
+    existing = db.session.scalar(
+        db.select(Vote).where(Vote.contribution_id == contribution.id, Vote.user_id == actor.id)
+    )
+    old = existing.value if existing else 0
+    if old == value:
+        return locked.agree, locked.disagree
+    if existing is None:
+        db.session.add(Vote(contribution_id=contribution.id, user_id=actor.id, value=value))
+    else:
+        existing.value = value
+        existing.updated_at = utcnow()
+    agree_delta = (value == 1) - (old == 1)
+    disagree_delta = (value == -1) - (old == -1)
+    db.session.execute(
+        update(Contribution)
+        .where(Contribution.id == contribution.id)
+        .values(agree=Contribution.agree + agree_delta, disagree=Contribution.disagree + disagree_delta)
+    )
+    db.session.refresh(locked, ["agree", "disagree"])
+    outbox.tallies_changed(contribution.question_id, [contribution.id])
+    return locked.agree, locked.disagree
+
+
+def moderate(actor: User, role: str, contribution: Contribution, action: object) -> Contribution:
+    if role not in MODERATING:
+        raise forbidden("Only moderators may hide or restore contributions.")
+    action = validation.choice(action, "action", ("hide", "restore"))
+    hide = action == "hide"
+    if contribution.hidden == hide:
+        return contribution
+    contribution.hidden = hide
+    db.session.flush()
+    bump_seq(contribution.question)
+    record(
+        f"contribution_{'hidden' if hide else 'restored'}",
+        actor,
+        contribution.question.session_id,
+        contribution_id=contribution.id,
+        question=contribution.question.position,
+    )
+    full = contribution_view(contribution)
+    if hide:
+        outbox.publish(contribution.question_id, "contribution", full, audience="staff")
+        outbox.publish(contribution.question_id, "contribution", hidden_stub(contribution), audience="public")
+    else:
+        outbox.publish(contribution.question_id, "contribution", full)
+    return contribution
+
+
+def update_question(actor: User, role: str, question: Question, changes: dict, language: str) -> Question:
+    """Open or close a question, or change its synthesis (moderators)."""
+    if role not in MODERATING:
+        raise forbidden("Only moderators may change a question.")
+    if not changes or not set(changes) <= {"status", "synthesis"}:
+        raise invalid("Give status and/or synthesis, nothing else.")
+    if "status" in changes:
+        status = validation.choice(changes["status"], "status", QUESTION_STATUSES)
+        if status != question.status:
+            question.status = status
+            record(
+                f"question_{'opened' if status == 'open' else 'closed'}",
+                actor,
+                question.session_id,
+                question=question.position,
+            )
+    if "synthesis" in changes:
+        synthesis = changes["synthesis"]
+        if not isinstance(synthesis, str) or len(synthesis) > 50_000:
+            raise invalid("synthesis must be Markdown text of at most 50,000 characters.")
+        question.synthesis = synthesis.strip()
+    db.session.flush()
+    outbox.publish(question.id, "question", question_view(question, language))
+    return question

@@ -1,0 +1,49 @@
+"""The contract's JSON shapes of a room: question, contribution, cluster, state."""
+
+from deliberate.clusters.models import Cluster
+from deliberate.dbtypes import iso
+from deliberate.rooms.models import Contribution
+from deliberate.sessions.models import Question
+
+
+def question_view(question: Question, language: str) -> dict:
+    return {
+        "id": question.id,
+        "position": question.position,
+        "text": question.localised_text(language),
+        "texts": dict(question.text),
+        "status": question.status,
+        "synthesis": question.synthesis or "",
+    }
+
+
+def contribution_view(contribution: Contribution, my_vote: int | None = None) -> dict:
+    return {
+        "id": contribution.id,
+        "question_id": contribution.question_id,
+        "text": contribution.text,
+        "author": contribution.author.name,
+        "role": contribution.author_role,
+        "language": contribution.language,
+        "created_at": iso(contribution.created_at),
+        "agree": contribution.agree,
+        "disagree": contribution.disagree,
+        "my_vote": my_vote,
+        "cluster_id": contribution.cluster_id,
+        "hidden": contribution.hidden,
+    }
+
+
+def hidden_stub(contribution: Contribution) -> dict:
+    """What people who may not see hidden contributions hear of one being hidden: only that it is."""
+    return {"id": contribution.id, "question_id": contribution.question_id, "hidden": True}
+
+
+def cluster_view(cluster: Cluster) -> dict:
+    return {
+        "id": cluster.id,
+        "question_id": cluster.question_id,
+        "label": cluster.label,
+        "synthesis": cluster.synthesis or "",
+        "position": cluster.position,
+    }

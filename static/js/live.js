@@ -1,0 +1,90 @@
+// The live connection of a room: joins on every (re)connection, keeps posts typed while offline in
+// localStorage and sends them again with their original client_id once the connection is back.
+
+const ACK_TIMEOUT_MS = 8000;
+
+export function newClientId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+export class PendingPosts {
+  constructor(questionId) {
+    this.key = `deliberate:pending:${questionId}`;
+  }
+  all() {
+    try { return JSON.parse(localStorage.getItem(this.key) || "[]"); } catch { return []; }
+  }
+  add(post) { this.save([...this.all().filter((p) => p.client_id !== post.client_id), post]); }
+  remove(clientId) { this.save(this.all().filter((p) => p.client_id !== clientId)); }
+  save(list) {
+    try { localStorage.setItem(this.key, JSON.stringify(list)); } catch { /* private mode: memory only */ }
+  }
+}
+
+export class LiveRoom {
+  constructor(questionId, handlers) {
+    this.questionId = questionId;
+    this.handlers = handlers;
+    this.pending = new PendingPosts(questionId);
+    this.socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    this.socket.on("connect", () => this.joined());
+    this.socket.on("disconnect", () => handlers.onConnection("offline"));
+    this.socket.on("connect_error", () => handlers.onConnection("offline"));
+    for (const name of ["contribution", "tally", "question", "presence", "cluster", "cluster_deleted"]) {
+      this.socket.on(name, (payload) => handlers.onEvent(name, payload));
+    }
+  }
+
+  request(event, payload) {
+    return new Promise((resolve) => {
+      if (!this.socket.connected) {
+        resolve({ ok: false, error: { code: "offline", message: "offline" } });
+        return;
+      }
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
+        resolve(err ? { ok: false, error: { code: "timeout", message: "no answer" } } : ack);
+      });
+    });
+  }
+
+  async joined() {
+    const ack = await this.request("join", { question_id: this.questionId });
+    if (!ack.ok) {
+      this.handlers.onConnection("offline", ack.error);
+      return;
+    }
+    this.handlers.onState(ack.state);
+    this.handlers.onConnection("connected");
+    await this.flushPending();
+  }
+
+  // A post is kept until the server acknowledges it; the server answers a resend with the same
+  // client_id by returning the contribution it already has, so nothing is ever stored twice.
+  async post(text) {
+    const post = { client_id: newClientId(), text, question_id: this.questionId };
+    this.pending.add(post);
+    this.handlers.onPending(this.pending.all());
+    return this.send(post);
+  }
+
+  async send(post) {
+    const ack = await this.request("post", post);
+    if (ack.ok) {
+      this.pending.remove(post.client_id);
+      this.handlers.onEvent("contribution", ack.contribution);
+    } else if (!["offline", "timeout"].includes(ack.error.code)) {
+      this.pending.remove(post.client_id);  // refused for good (closed, invalid, rate limited)
+    }
+    this.handlers.onPending(this.pending.all());
+    return ack;
+  }
+
+  async flushPending() {
+    for (const post of this.pending.all()) {
+      const ack = await this.send(post);
+      if (!ack.ok && ["offline", "timeout"].includes(ack.error.code)) break;
+      if (!ack.ok) this.handlers.onRefused(post, ack.error);
+    }
+  }
+}

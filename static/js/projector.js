@@ -1,0 +1,65 @@
+// Projector view: the most agreed contributions of a room, large, with live tallies.
+import { LiveRoom } from "./live.js";
+
+const config = JSON.parse(document.getElementById("projector-config").textContent);
+const contributions = new Map();
+let redraw = null;
+
+function draw() {
+  redraw = null;
+  const top = [...contributions.values()]
+    .filter((c) => !c.hidden)
+    .sort((a, b) => b.agree - a.agree || a.disagree - b.disagree || b.id - a.id)
+    .slice(0, config.top);
+  const list = document.getElementById("top");
+  list.replaceChildren(...top.map((c) => {
+    const li = document.createElement("li");
+    li.dataset.id = c.id;
+    const text = document.createElement("span");
+    text.textContent = c.text;  // always text, never markup
+    const tally = document.createElement("span");
+    tally.className = "tally";
+    const a = document.createElement("span");
+    a.className = "a";
+    a.textContent = `▲ ${c.agree} ${config.strings.agree}`;
+    const d = document.createElement("span");
+    d.className = "d";
+    d.textContent = `▼ ${c.disagree} ${config.strings.disagree}`;
+    tally.append(a, "  ·  ", d);
+    li.append(text, tally);
+    return li;
+  }));
+}
+
+function scheduleDraw() {
+  if (!redraw) redraw = window.requestAnimationFrame(draw);
+}
+
+new LiveRoom(config.questionId, {
+  onConnection() {},
+  onPending() {},
+  onRefused() {},
+  onState(state) {
+    contributions.clear();
+    for (const c of state.contributions) contributions.set(c.id, c);
+    document.getElementById("presence-count").textContent = String(state.presence ?? 0);
+    document.getElementById("closed-banner").hidden = state.question.status === "open";
+    scheduleDraw();
+  },
+  onEvent(name, payload) {
+    if (name === "tally") {
+      for (const [id, [agree, disagree]] of Object.entries(payload.counts)) {
+        const c = contributions.get(Number(id));
+        if (c) Object.assign(c, { agree, disagree });
+      }
+    } else if (name === "contribution") {
+      if (payload.hidden) contributions.delete(payload.id);
+      else contributions.set(payload.id, { ...(contributions.get(payload.id) || {}), ...payload });
+    } else if (name === "presence") {
+      document.getElementById("presence-count").textContent = String(payload.count);
+    } else if (name === "question") {
+      document.getElementById("closed-banner").hidden = payload.status === "open";
+    }
+    scheduleDraw();
+  },
+});

@@ -1,0 +1,178 @@
+"""Shared fixtures: an application on a fresh SQLite database per test, factories, logged-in clients.
+
+Tests run in threading mode (no monkey patching) with no message queue: Flask-SocketIO's test client
+refuses a queue, and the multi-process tests start real servers instead.
+"""
+
+import os
+import shutil
+import uuid
+
+os.environ["DELIBERATE_ASYNC_MODE"] = "threading"
+os.environ.pop("DELIBERATE_MESSAGE_QUEUE", None)
+os.environ.pop("DELIBERATE_DATABASE_URL", None)
+
+import pytest  # noqa: E402
+
+from deliberate.app import create_app  # noqa: E402
+from deliberate.database import upgrade  # noqa: E402
+from deliberate.extensions import db, socketio  # noqa: E402
+from deliberate.realtime.publisher import RecordingPublisher  # noqa: E402
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One migrated database, copied for each test: migrating once keeps the suite fast."""
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app(_config(folder, f"sqlite:///{folder / 'template.sqlite3'}"))
+    upgrade(app)
+    with app.app_context():
+        db.engine.dispose()
+    return folder / "template.sqlite3"
+
+
+def _config(folder, url, **extra):
+    return {
+        "INSTANCE_PATH": str(folder),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "ASYNC_MODE": "threading",
+        "MESSAGE_QUEUE": None,
+        "WTF_CSRF_ENABLED": False,
+        "RATE_POSTS": 1000,
+        "RATE_VOTES": 10000,
+        "TESTING": True,
+        **extra,
+    }
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change the configuration (e.g. rate limits)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, migrated_template, app_config):
+    database = tmp_path / "deliberate.sqlite3"
+    shutil.copy(migrated_template, database)
+    application = create_app(_config(tmp_path, f"sqlite:///{database}", **app_config))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def recorder(tmp_path, migrated_template, app_config):
+    """An application whose realtime events are recorded instead of sent."""
+    database = tmp_path / "deliberate.sqlite3"
+    shutil.copy(migrated_template, database)
+    publisher = RecordingPublisher()
+    application = create_app(_config(tmp_path, f"sqlite:///{database}", PUBLISHER=publisher, **app_config))
+    with application.app_context():
+        yield publisher
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    from deliberate.commands import cli
+
+    class Runner:
+        def invoke(self, *args: str):
+            from click.testing import CliRunner
+
+            env = {
+                "DELIBERATE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                "DELIBERATE_INSTANCE_PATH": app.instance_path,
+                "DELIBERATE_SECRET_KEY": "x",
+            }
+            return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return Runner()
+
+
+@pytest.fixture
+def make_user(app):
+    from deliberate.accounts.services import create_user
+
+    def make(
+        name: str = "Ana", *, email: str | None = None, organiser: bool = False, language: str | None = None
+    ):
+        user = create_user(
+            email or f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org",
+            name,
+            PASSWORD,
+            organiser=organiser,
+            language=language,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def demo_session(app):
+    from deliberate.sessions.demo import ensure_demo
+
+    session, _ = ensure_demo()
+    db.session.commit()
+    return session
+
+
+@pytest.fixture
+def make_member(make_user, demo_session):
+    """A person registered to the demo session with ``role``."""
+    from deliberate.sessions.services import grant
+
+    def make(role: str = "attendee", name: str | None = None):
+        user = make_user(name or role.capitalize())
+        if role == "organiser":
+            user.is_organiser = True
+        else:
+            grant(demo_session, user, role, actor=None)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(app):
+    """A new HTTP client logged in as ``user``."""
+
+    def log_in(user):
+        http = app.test_client()
+        response = http.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 200, response.get_json()
+        return http
+
+    return log_in
+
+
+@pytest.fixture
+def connect(app, login):
+    """A Socket.IO test client authenticated as ``user`` (the login cookie reaches the socket)."""
+    clients = []
+
+    def open_socket(user):
+        http = login(user)
+        sock = socketio.test_client(app, flask_test_client=http)
+        assert sock.is_connected()
+        clients.append(sock)
+        return sock
+
+    yield open_socket
+    for sock in clients:
+        if sock.is_connected():
+            sock.disconnect()
