@@ -1,5 +1,9 @@
 """Shared fixtures: an application on a fresh SQLite database per test, factories, logged-in clients.
 
+The application context is pushed only around what a fixture or test does with the database, never
+around requests: a request or socket event inside a pushed context would share its ``g`` (and so its
+logged-in user) with every other request of the test. Factories therefore return plain snapshots.
+
 Tests run in threading mode (no monkey patching) with no message queue: Flask-SocketIO's test client
 refuses a queue, and the multi-process tests start real servers instead.
 """
@@ -7,6 +11,7 @@ refuses a queue, and the multi-process tests start real servers instead.
 import os
 import shutil
 import uuid
+from types import SimpleNamespace
 
 os.environ["DELIBERATE_ASYNC_MODE"] = "threading"
 os.environ.pop("DELIBERATE_MESSAGE_QUEUE", None)
@@ -59,9 +64,8 @@ def app(tmp_path, migrated_template, app_config):
     database = tmp_path / "deliberate.sqlite3"
     shutil.copy(migrated_template, database)
     application = create_app(_config(tmp_path, f"sqlite:///{database}", **app_config))
+    yield application
     with application.app_context():
-        yield application
-        db.session.remove()
         db.engine.dispose()
 
 
@@ -76,6 +80,10 @@ def recorder(tmp_path, migrated_template, app_config):
         yield publisher
         db.session.remove()
         db.engine.dispose()
+
+
+def user_snapshot(user) -> SimpleNamespace:
+    return SimpleNamespace(id=user.id, email=user.email, name=user.name, is_organiser=user.is_organiser)
 
 
 @pytest.fixture
@@ -108,15 +116,16 @@ def make_user(app):
     def make(
         name: str = "Ana", *, email: str | None = None, organiser: bool = False, language: str | None = None
     ):
-        user = create_user(
-            email or f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org",
-            name,
-            PASSWORD,
-            organiser=organiser,
-            language=language,
-        )
-        db.session.commit()
-        return user
+        with app.app_context():
+            user = create_user(
+                email or f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org",
+                name,
+                PASSWORD,
+                organiser=organiser,
+                language=language,
+            )
+            db.session.commit()
+            return user_snapshot(user)
 
     return make
 
@@ -125,24 +134,35 @@ def make_user(app):
 def demo_session(app):
     from deliberate.sessions.demo import ensure_demo
 
-    session, _ = ensure_demo()
-    db.session.commit()
-    return session
+    with app.app_context():
+        session, _ = ensure_demo()
+        db.session.commit()
+        return SimpleNamespace(
+            id=session.id,
+            code=session.code,
+            questions=[SimpleNamespace(id=q.id, position=q.position) for q in session.questions],
+        )
 
 
 @pytest.fixture
-def make_member(make_user, demo_session):
+def make_member(app, make_user, demo_session):
     """A person registered to the demo session with ``role``."""
+    from deliberate.accounts.models import User
+    from deliberate.sessions.models import PanelSession
     from deliberate.sessions.services import grant
 
     def make(role: str = "attendee", name: str | None = None):
-        user = make_user(name or role.capitalize())
-        if role == "organiser":
-            user.is_organiser = True
-        else:
-            grant(demo_session, user, role, actor=None)
-        db.session.commit()
-        return user
+        snapshot = make_user(name or role.capitalize(), organiser=role == "organiser")
+        if role != "organiser":
+            with app.app_context():
+                grant(
+                    db.session.get(PanelSession, demo_session.id),
+                    db.session.get(User, snapshot.id),
+                    role,
+                    actor=None,
+                )
+                db.session.commit()
+        return snapshot
 
     return make
 
