@@ -70,6 +70,8 @@ def _init_socketio(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
+    from deliberate.clusters import views as clusters
+    from deliberate.realtime import handlers
     from deliberate.rooms import views as rooms
     from deliberate.sessions import organiser
     from deliberate.sessions import views as sessions
@@ -77,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (accounts.pages, accounts.api, sessions.pages, sessions.api, organiser.bp):
         app.register_blueprint(blueprint)
     rooms.register(app)
+    clusters.register(app)
+    handlers.bind(socketio)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -1,10 +1,11 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.dbtypes import UTCDateTime, utcnow
 from deliberate.extensions import db
+from deliberate.sessions.models import Question
 
 
 class Cluster(db.Model):
@@ -18,3 +19,5 @@ class Cluster(db.Model):
     synthesis: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    question: Mapped[Question] = relationship()

@@ -1,12 +1,7 @@
-"""Socket.IO events of a room. Each handler: parse, check the role, call a service, commit, answer.
+"""Socket.IO events of a room. Each handler: parse, check the role, call a service; the decorator
+commits and answers. Broadcasts leave through the outbox after the commit."""
 
-Broadcasts leave through the outbox after the commit; the ack answers the caller at once.
-"""
-
-import logging
 from collections import defaultdict
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import current_app, request
@@ -14,18 +9,13 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from deliberate.access import SEES_HIDDEN, require_role
-from deliberate.errors import DomainError, invalid
-from deliberate.extensions import db, socketio
+from deliberate.extensions import socketio
 from deliberate.i18n import current_language
+from deliberate.realtime.handlers import connection_handler, handler
 from deliberate.realtime.publisher import room
 from deliberate.rooms import services
 from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.services import get_question
-
-log = logging.getLogger(__name__)
-
-# (event name, handler) pairs; ``register`` binds them to the Socket.IO server of an application.
-HANDLERS: list[tuple[str, Callable]] = []
 
 # Which questions each socket of this process has joined, to tell presence when it disconnects.
 _joined: dict[str, set[int]] = defaultdict(set)
@@ -35,42 +25,11 @@ def _broadcaster():
     return current_app.extensions["deliberate.broadcaster"]
 
 
-def handler(name: str) -> Callable:
-    """Register a socket event whose answer is always an ack, ``ok: false`` with a code on failure."""
-
-    def decorate(function: Callable[[dict], dict]) -> Callable:
-        @wraps(function)
-        def wrapper(payload: Any = None, *extra: Any) -> dict:
-            try:
-                if not isinstance(payload, dict):
-                    raise invalid("The payload must be a JSON object.")
-                if not current_user.is_authenticated:
-                    raise DomainError("unauthenticated", "Log in first.")
-                result = function(payload)
-                db.session.commit()
-                return {"ok": True, **result}
-            except DomainError as error:
-                db.session.rollback()
-                return {"ok": False, "error": error.as_dict()}
-            except Exception:
-                db.session.rollback()
-                log.exception("socket event %s failed", name)
-                return {"ok": False, "error": {"code": "invalid", "message": "The server could not do that."}}
-
-        HANDLERS.append((name, wrapper))
-        return wrapper
-
-    return decorate
+def rate_limit(kind: str) -> None:
+    current_app.extensions[f"deliberate.rate.{kind}"].check(current_user.id)
 
 
-def register(sio) -> None:
-    """Bind every handler to ``sio``'s current server (once per application created)."""
-    sio.on_event("connect", connect)
-    sio.on_event("disconnect", disconnect)
-    for name, function in HANDLERS:
-        sio.on_event(name, function)
-
-
+@connection_handler("connect")
 def connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False
@@ -78,13 +37,10 @@ def connect(auth: Any = None) -> bool:
     return True
 
 
+@connection_handler("disconnect")
 def disconnect(*_reason: Any) -> None:
     for question_id in _joined.pop(request.sid, set()):
         _broadcaster().left(question_id, request.sid)
-
-
-def rate_limit(kind: str) -> None:
-    current_app.extensions[f"deliberate.rate.{kind}"].check(current_user.id)
 
 
 @handler("join")
@@ -92,8 +48,7 @@ def join(payload: dict) -> dict:
     question = get_question(payload.get("question_id"))
     role = require_role(current_user, question.session)
     state = services.room_state(question, current_user, role, current_language())
-    audience = "staff" if role in SEES_HIDDEN else "public"
-    join_room(room(question.id, audience))
+    join_room(room(question.id, "staff" if role in SEES_HIDDEN else "public"))
     if question.id not in _joined[request.sid]:
         _joined[request.sid].add(question.id)
         _broadcaster().joined(question.id, request.sid)

@@ -12,13 +12,14 @@ from deliberate.access import MODERATING, SEES_HIDDEN
 from deliberate.accounts.models import User
 from deliberate.audit.services import record
 from deliberate.clusters.models import Cluster
+from deliberate.clusters.support import support, with_support
 from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError, forbidden, invalid, not_found
 from deliberate.extensions import db
 from deliberate.realtime import outbox
 from deliberate.rooms import language as languages
 from deliberate.rooms.models import Contribution, Vote
-from deliberate.rooms.views_model import cluster_view, contribution_view, hidden_stub, question_view
+from deliberate.rooms.views_model import contribution_view, hidden_stub, question_view
 from deliberate.sessions.models import QUESTION_STATUSES, Question
 
 MAX_TEXT = 1000
@@ -55,10 +56,11 @@ def room_state(question: Question, actor: User, role: str, language: str) -> dic
     clusters = db.session.scalars(
         db.select(Cluster).where(Cluster.question_id == question.id).order_by(Cluster.position, Cluster.id)
     ).all()
+    figures = support(question.id)
     return {
         "question": question_view(question, language),
         "contributions": [contribution_view(c, my_votes.get(c.id)) for c in contributions],
-        "clusters": [cluster_view(c) for c in clusters],
+        "clusters": [with_support(c, figures) for c in clusters],
         "seq": question.seq,
     }
 

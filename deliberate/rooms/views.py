@@ -20,10 +20,8 @@ csrf.exempt(api)
 
 
 def register(app: Flask) -> None:
-    from deliberate.extensions import socketio
-    from deliberate.rooms import events
+    from deliberate.rooms import events  # noqa: F401  (registers the room's socket handlers)
 
-    events.register(socketio)
     app.register_blueprint(pages)
     app.register_blueprint(api)
     for kind in ("posts", "votes"):

@@ -1,0 +1,47 @@
+"""Socket.IO events of clustering; same shape as the room's (parse, check role, service, commit, ack)."""
+
+from flask_login import current_user
+
+from deliberate.access import require_role
+from deliberate.clusters import services
+from deliberate.errors import invalid
+from deliberate.rooms.events import handler
+from deliberate.rooms.services import get_contribution
+from deliberate.sessions.services import get_question
+
+
+@handler("cluster_create")
+def cluster_create(payload: dict) -> dict:
+    question = get_question(payload.get("question_id"))
+    role = require_role(current_user, question.session)
+    cluster = services.create(
+        current_user, role, question, payload.get("label"), payload.get("contribution_ids")
+    )
+    return {"cluster": services.with_support(cluster)}
+
+
+@handler("cluster_assign")
+def cluster_assign(payload: dict) -> dict:
+    if "cluster_id" not in payload:
+        raise invalid("cluster_id is required (null to unassign).")
+    contribution = get_contribution(payload.get("contribution_id"))
+    role = require_role(current_user, contribution.question.session)
+    contribution = get_contribution(contribution.id, role)
+    services.assign(current_user, role, contribution, payload.get("cluster_id"))
+    return {}
+
+
+@handler("cluster_merge")
+def cluster_merge(payload: dict) -> dict:
+    cluster = services.get_cluster(payload.get("cluster_id"))
+    role = require_role(current_user, cluster.question.session)
+    target = services.merge(current_user, role, cluster, payload.get("into_id"))
+    return {"cluster": services.with_support(target)}
+
+
+@handler("cluster_delete")
+def cluster_delete(payload: dict) -> dict:
+    cluster = services.get_cluster(payload.get("cluster_id"))
+    role = require_role(current_user, cluster.question.session)
+    services.delete(current_user, role, cluster)
+    return {}

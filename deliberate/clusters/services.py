@@ -1,0 +1,197 @@
+"""Clusters of a question: create, rename, write a synthesis, assign, merge, delete, suggest.
+
+Services check the actor's role, flush, and leave the room's events in the outbox.
+"""
+
+from sqlalchemy import func, update
+
+from deliberate import validation
+from deliberate.access import MODERATING, may_cluster
+from deliberate.accounts.models import User
+from deliberate.audit.services import record
+from deliberate.clusters import synthesis as markdown
+from deliberate.clusters.models import Cluster
+from deliberate.clusters.suggest import Suggestion, suggest_clusters
+from deliberate.clusters.support import support, with_support
+from deliberate.errors import forbidden, invalid, not_found
+from deliberate.extensions import db
+from deliberate.realtime import outbox
+from deliberate.rooms.models import Contribution
+from deliberate.rooms.services import bump_seq
+from deliberate.rooms.views_model import contribution_view
+from deliberate.sessions.models import Question
+
+MAX_LABEL = 120
+MAX_SYNTHESIS = 50_000
+
+
+def get_cluster(cluster_id: object) -> Cluster:
+    cluster_id = validation.identifier(cluster_id, "cluster_id")
+    cluster = db.session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise not_found("No such cluster.")
+    return cluster
+
+
+def _require_clusterer(role: str, question: Question) -> None:
+    if not may_cluster(role, question.session):
+        raise forbidden("You may not cluster contributions in this session.")
+
+
+def _publish_cluster(cluster: Cluster) -> None:
+    outbox.publish(cluster.question_id, "cluster", with_support(cluster))
+
+
+def _publish_assignment(contribution: Contribution) -> None:
+    view = contribution_view(contribution)
+    outbox.publish(contribution.question_id, "contribution", view, "staff" if contribution.hidden else "all")
+
+
+def create(
+    actor: User, role: str, question: Question, label: object, contribution_ids: object = None
+) -> Cluster:
+    """A new cluster; with ``contribution_ids`` (an accepted suggestion) those move into it at once."""
+    _require_clusterer(role, question)
+    label = validation.text(label, "label", max_length=MAX_LABEL)
+    last = db.session.scalar(db.select(func.max(Cluster.position)).where(Cluster.question_id == question.id))
+    cluster = Cluster(question_id=question.id, label=label, position=(last or 0) + 1)
+    db.session.add(cluster)
+    db.session.flush()
+    moved = []
+    if contribution_ids is not None:
+        if not isinstance(contribution_ids, list) or len(contribution_ids) > 5000:
+            raise invalid("contribution_ids must be a list of contribution ids.")
+        ids = {validation.identifier(i, "contribution_ids") for i in contribution_ids}
+        moved = db.session.scalars(
+            db.select(Contribution).where(Contribution.id.in_(ids), Contribution.question_id == question.id)
+        ).all()
+        if len(moved) != len(ids):
+            raise not_found("Some of those contributions are not in this question.")
+        for contribution in moved:
+            contribution.cluster_id = cluster.id
+        db.session.flush()
+    bump_seq(question)
+    _publish_cluster(cluster)
+    for contribution in moved:
+        _publish_assignment(contribution)
+    return cluster
+
+
+def assign(actor: User, role: str, contribution: Contribution, cluster_id: object) -> Contribution:
+    question = contribution.question
+    _require_clusterer(role, question)
+    if cluster_id is None:
+        target = None
+    else:
+        target = get_cluster(cluster_id)
+        if target.question_id != question.id:
+            raise invalid("That cluster belongs to another question.")
+    previous = contribution.cluster_id
+    if previous == (target.id if target else None):
+        return contribution
+    contribution.cluster_id = target.id if target else None
+    db.session.flush()
+    bump_seq(question)
+    _publish_assignment(contribution)
+    figures = support(question.id)
+    for cid in {previous, contribution.cluster_id} - {None}:
+        cluster = db.session.get(Cluster, cid)
+        outbox.publish(question.id, "cluster", with_support(cluster, figures))
+    return contribution
+
+
+def merge(actor: User, role: str, cluster: Cluster, into_id: object) -> Cluster:
+    """Move every contribution of ``cluster`` into the other one, then remove ``cluster``."""
+    question = cluster.question_id
+    _require_clusterer(role, cluster.question)
+    target = get_cluster(into_id)
+    if target.id == cluster.id:
+        raise invalid("A cluster cannot be merged into itself.")
+    if target.question_id != question:
+        raise invalid("Both clusters must belong to the same question.")
+    db.session.execute(
+        update(Contribution).where(Contribution.cluster_id == cluster.id).values(cluster_id=target.id)
+    )
+    if cluster.synthesis and not target.synthesis:
+        target.synthesis = cluster.synthesis
+    db.session.delete(cluster)
+    db.session.flush()
+    bump_seq(target.question)
+    record("clusters_merged", actor, target.question.session_id, cluster=cluster.label, into=target.label)
+    outbox.publish(
+        question, "cluster_deleted", {"id": cluster.id, "question_id": question, "into_id": target.id}
+    )
+    _publish_cluster(target)
+    return target
+
+
+def delete(actor: User, role: str, cluster: Cluster) -> None:
+    """Remove a cluster; its contributions go back to "unclustered"."""
+    question = cluster.question
+    _require_clusterer(role, question)
+    db.session.execute(
+        update(Contribution).where(Contribution.cluster_id == cluster.id).values(cluster_id=None)
+    )
+    db.session.delete(cluster)
+    db.session.flush()
+    bump_seq(question)
+    outbox.publish(
+        question.id, "cluster_deleted", {"id": cluster.id, "question_id": question.id, "into_id": None}
+    )
+
+
+def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> Cluster:
+    """Rename a cluster or change its synthesis (moderators; renaming also for whoever may cluster)."""
+    question = cluster.question
+    if not changes or not set(changes) <= {"label", "synthesis"}:
+        raise invalid("Give label and/or synthesis, nothing else.")
+    if "synthesis" in changes and role not in MODERATING:
+        raise forbidden("Only moderators write syntheses.")
+    _require_clusterer(role, question)
+    if "label" in changes:
+        cluster.label = validation.text(changes["label"], "label", max_length=MAX_LABEL)
+    if "synthesis" in changes:
+        text = changes["synthesis"]
+        if not isinstance(text, str) or len(text) > MAX_SYNTHESIS:
+            raise invalid(f"synthesis must be Markdown text of at most {MAX_SYNTHESIS:,} characters.")
+        cluster.synthesis = text.strip()
+    db.session.flush()
+    bump_seq(question)
+    _publish_cluster(cluster)
+    return cluster
+
+
+def suggestions(actor: User, role: str, question: Question) -> list[Suggestion]:
+    """Suggested themes for the visible contributions; computed, never stored."""
+    if role not in MODERATING:
+        raise forbidden("Only moderators ask for suggested themes.")
+    rows = db.session.execute(
+        db.select(Contribution.id, Contribution.text)
+        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
+        .order_by(Contribution.id)
+    ).all()
+    return suggest_clusters([(cid, text) for cid, text in rows])
+
+
+def coverage(question: Question) -> dict:
+    """Which clusters and which languages no synthesis of the question mentions yet (by ``#id``)."""
+    clusters = db.session.scalars(db.select(Cluster).where(Cluster.question_id == question.id)).all()
+    texts = [question.synthesis or ""] + [c.synthesis or "" for c in clusters]
+    mentioned = {cid for text in texts for cid in markdown.references(text)}
+    rows = db.session.execute(
+        db.select(Contribution.id, Contribution.cluster_id, Contribution.language).where(
+            Contribution.question_id == question.id, Contribution.hidden.is_(False)
+        )
+    ).all()
+    cited_clusters = {cl for cid, cl, _ in rows if cid in mentioned and cl is not None}
+    cited_languages = {lang for cid, _, lang in rows if cid in mentioned}
+    present_languages = sorted({lang for _, _, lang in rows})
+    written = {c.id for c in clusters if c.synthesis}
+    return {
+        "clusters_not_mentioned": [
+            c.id for c in clusters if c.id not in cited_clusters and c.id not in written
+        ],
+        "clusters_without_synthesis": [c.id for c in clusters if not c.synthesis],
+        "languages_not_mentioned": [lang for lang in present_languages if lang not in cited_languages],
+        "mentioned_contributions": sorted(mentioned),
+    }

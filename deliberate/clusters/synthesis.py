@@ -1,0 +1,58 @@
+"""Syntheses are Markdown: rendered to HTML, sanitised with nh3, references ``#123`` made traceable."""
+
+import re
+
+import markdown
+import nh3
+
+REFERENCE = re.compile(r"(?<![\w&#/])#(\d+)\b")
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+    "a",
+    "sup",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "class", "title"}, "sup": {"class"}}
+
+
+def references(text: str) -> list[int]:
+    """Contribution ids referenced as ``#123``, in order of first mention."""
+    return list(dict.fromkeys(int(m) for m in REFERENCE.findall(text or "")))
+
+
+def render(text: str, known_ids: set[int] | None = None, footnotes: dict[int, int] | None = None) -> str:
+    """Sanitised HTML of a synthesis; each known ``#123`` becomes a link to that contribution, with its
+    footnote number when ``footnotes`` maps ids to numbers (the report does)."""
+    if not text:
+        return ""
+
+    def link(match: re.Match) -> str:
+        cid = int(match.group(1))
+        if known_ids is not None and cid not in known_ids:
+            return match.group(0)
+        note = f'<sup class="fn">[{footnotes[cid]}]</sup>' if footnotes and cid in footnotes else ""
+        return f'<a href="#c{cid}" class="ref">#{cid}</a>{note}'
+
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = re.sub(r"(<[^>]*>)|" + REFERENCE.pattern, lambda m: m.group(1) or link(m), html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )

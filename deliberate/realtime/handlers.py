@@ -1,0 +1,65 @@
+"""Socket event handlers: one decorator gives every event the same answer discipline.
+
+Each handler parses its payload, checks the caller's role, calls one service and returns a dict; the
+decorator commits, answers ``{"ok": true, ...}``, and turns any failure into ``{"ok": false, "error"}``
+after rolling back, so a bad payload never leaves a partial write.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask_login import current_user
+
+from deliberate.errors import DomainError, invalid
+from deliberate.extensions import db
+
+log = logging.getLogger(__name__)
+
+# (event name, function) pairs, bound to each application's Socket.IO server by ``bind``.
+HANDLERS: list[tuple[str, Callable]] = []
+
+
+def handler(name: str) -> Callable:
+    """Register a socket event whose answer is always an ack, ``ok: false`` with a code on failure."""
+
+    def decorate(function: Callable[[dict], dict]) -> Callable:
+        @wraps(function)
+        def wrapper(payload: Any = None, *_extra: Any) -> dict:
+            try:
+                if not isinstance(payload, dict):
+                    raise invalid("The payload must be a JSON object.")
+                if not current_user.is_authenticated:
+                    raise DomainError("unauthenticated", "Log in first.")
+                result = function(payload)
+                db.session.commit()
+                return {"ok": True, **result}
+            except DomainError as error:
+                db.session.rollback()
+                return {"ok": False, "error": error.as_dict()}
+            except Exception:
+                db.session.rollback()
+                log.exception("socket event %s failed", name)
+                return {"ok": False, "error": {"code": "invalid", "message": "The server could not do that."}}
+
+        HANDLERS.append((name, wrapper))
+        return wrapper
+
+    return decorate
+
+
+def connection_handler(name: str) -> Callable:
+    """Register ``connect`` or ``disconnect`` (no ack, no payload)."""
+
+    def decorate(function: Callable) -> Callable:
+        HANDLERS.append((name, function))
+        return function
+
+    return decorate
+
+
+def bind(sio) -> None:
+    """Bind every registered handler to ``sio``'s current server (once per application created)."""
+    for name, function in HANDLERS:
+        sio.on_event(name, function)

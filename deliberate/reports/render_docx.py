@@ -1,0 +1,184 @@
+"""The Word report: real headings (so the navigation pane works), tables for contributions."""
+
+import io
+import re
+
+from deliberate.reports.labels import role_label, short_datetime, status_label
+from deliberate.reports.render_csv import contributions_of
+
+# Word refuses XML-illegal control characters, which pasted text sometimes carries.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_REFERENCE = re.compile(r"(?<![\w&#])#(\d+)\b")
+_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|~~|\*|`)(?=\S)(.+?)(?<=\S)\1|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
+_BLOCK_MARK = re.compile(r"^\s*(#{1,6}\s+|>\s?)")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+COLUMN_WIDTHS_CM = (1.3, 7.4, 2.6, 2.0, 1.3, 1.2, 1.4)
+
+
+def _clean(text: object) -> str:
+    return _CONTROL.sub("", str(text))
+
+
+def synthesis_blocks(markdown: str, notes: dict[int, int]) -> list[tuple[str, str]]:
+    """Markdown -> [(kind, plain text)], kind "p" or "bullet"; references become '#123 [N]'.
+
+    Deliberately simple: a synthesis is a few paragraphs and lists, and Word needs plain runs.
+    """
+    blocks: list[tuple[str, str]] = []
+    for paragraph in re.split(r"\n\s*\n", markdown.strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            line = _plain(_BLOCK_MARK.sub("", line), notes)
+            if _BULLET.match(line):
+                blocks.append(("bullet", _BULLET.sub("", line)))
+            elif blocks and blocks[-1][0] == "bullet" and not lines and line.startswith(" "):
+                blocks[-1] = ("bullet", f"{blocks[-1][1]} {line.strip()}")
+            elif line.strip():
+                lines.append(line.strip())
+        if lines:
+            blocks.append(("p", " ".join(lines)))
+    return blocks
+
+
+def _plain(line: str, notes: dict[int, int]) -> str:
+    line = _LINK.sub(lambda m: m[1] if m[0].startswith("!") or not m[2] else f"{m[1]} ({m[2]})", line)
+    for _ in range(2):  # twice, for nested emphasis such as ***text***
+        line = _EMPHASIS.sub(lambda m: m[2] if m[2] is not None else m[3], line)
+    return _REFERENCE.sub(lambda m: f"{m[0]} [{notes[int(m[1])]}]" if int(m[1]) in notes else m[0], line)
+
+
+def render_docx(report: dict, labels: dict[str, str]) -> bytes:
+    # Imported here: python-docx loads lxml and its template only when someone asks for Word.
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(1.8)
+    document.core_properties.title = _clean(report["session"]["title"])
+    document.core_properties.language = report["language"]
+    _header(document, report, labels)
+    for question in report["questions"]:
+        _question(document, question, labels)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _header(document, report: dict, labels: dict[str, str]) -> None:
+    session = report["session"]
+    document.add_paragraph(_clean(labels["report_title"]), style="Subtitle")
+    document.add_heading(_clean(session["title"]), level=0)
+    facts = [
+        (labels["code"], session["code"]),
+        (labels["date"], f"{session['date']}, {session['start_time']}–{session['end_time']}"),
+        (labels["timezone"], session["timezone"]),
+        (labels["languages"], ", ".join(session["languages"])),
+        *((detail["label"], detail["value"]) for detail in session["details"]),
+    ]
+    if version := report["version"]:
+        text = f"{version['number']} ({status_label(labels, version['status'])}"
+        if version.get("submitted_at"):
+            text += f", {labels['submitted']} {short_datetime(version['submitted_at'])}"
+        facts.append((labels["version"], text + ")"))
+    facts.append((labels["generated"], short_datetime(report["generated_at"])))
+    for name, value in facts:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(_clean(f"{name}: ")).bold = True
+        paragraph.add_run(_clean(value))
+    for text in re.split(r"\n\s*\n", session["description"]):
+        if text.strip():
+            document.add_paragraph(_clean(text.strip()))
+
+
+def _question(document, question: dict, labels: dict[str, str]) -> None:
+    notes = {note["contribution_id"]: note["number"] for note in question["footnotes"]}
+    title = f"{labels['question']} {question['position']}: {question['text']}"
+    heading = document.add_heading(_clean(title), 1)
+    heading.paragraph_format.page_break_before = True
+    figures = question["participation"]
+    document.add_paragraph(
+        _clean(
+            f"{status_label(labels, question['status'])} · {labels['participants']} {figures['participants']} · "
+            f"{labels['contributions']} {figures['contributions']} · {labels['votes']} {figures['votes']}"
+        )
+    )
+    if question["attribution"]:
+        attribution = f"{labels['attribution']}: {question['attribution']}"
+        document.add_paragraph().add_run(_clean(attribution)).italic = True
+    if question["synthesis"].strip():
+        document.add_heading(_clean(labels["question_synthesis"]), 2)
+        _synthesis(document, question["synthesis"], notes)
+    if next(contributions_of(question), None) is None:
+        document.add_paragraph(_clean(labels["no_contributions"]))
+    for key in ("most_agreed", "most_divisive"):
+        if question[key]:
+            document.add_heading(_clean(labels[key]), 2)
+            _table(document, question[key], labels)
+    if question["clusters"]:
+        document.add_heading(_clean(labels["clusters"]), 2)
+    for cluster in question["clusters"]:
+        document.add_heading(_clean(cluster["label"]), 3)
+        document.add_paragraph(
+            _clean(
+                f"{labels['support']}: {labels['agree']} {cluster['agree']} · {labels['disagree']} "
+                f"{cluster['disagree']} · {labels['supporters']} {cluster['supporters']}"
+            )
+        )
+        _synthesis(document, cluster["synthesis"], notes)
+        _table(document, cluster["contributions"], labels)
+    if question["unclustered"]:
+        document.add_heading(_clean(labels["unclustered"]), 2)
+        _table(document, question["unclustered"], labels)
+    if question["footnotes"]:
+        document.add_heading(_clean(labels["footnotes"]), 2)
+        for note in question["footnotes"]:
+            document.add_paragraph(
+                _clean(
+                    f"[{note['number']}] #{note['contribution_id']} “{note['text']}” "
+                    f"({labels['agree']} {note['agree']}, {labels['disagree']} {note['disagree']})"
+                )
+            )
+
+
+def _synthesis(document, markdown: str, notes: dict[int, int]) -> None:
+    for kind, text in synthesis_blocks(markdown, notes):
+        document.add_paragraph(_clean(text), style="List Bullet" if kind == "bullet" else None)
+
+
+def _table(document, items: list[dict], labels: dict[str, str]) -> None:
+    from docx.shared import Cm, Pt
+
+    headers = (
+        "#",
+        labels["text"],
+        labels["author"],
+        labels["role"],
+        labels["language"],
+        labels["agree"],
+        labels["disagree"],
+    )
+    table = document.add_table(rows=1, cols=len(headers), style="Table Grid")
+    table.autofit = False
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.paragraphs[0].add_run(_clean(header)).bold = True
+    for c in items:
+        values = (
+            f"#{c['id']}",
+            c["text"],
+            c["author"],
+            role_label(labels, c["role"]),
+            c["language"],
+            c["agree"],
+            c["disagree"],
+        )
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = _clean(value)
+    for row in table.rows:
+        for cell, width in zip(row.cells, COLUMN_WIDTHS_CM, strict=True):
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+    document.add_paragraph()
