@@ -72,6 +72,8 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
     from deliberate.clusters import views as clusters
     from deliberate.realtime import handlers
+    from deliberate.reports import views as reports
+    from deliberate.review import views as review
     from deliberate.rooms import views as rooms
     from deliberate.sessions import organiser
     from deliberate.sessions import views as sessions
@@ -80,6 +82,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     rooms.register(app)
     clusters.register(app)
+    reports.register(app)
+    review.register(app)
     handlers.bind(socketio)
 
 
@@ -120,12 +124,14 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def template_globals():
-        from deliberate.labels import detail_names, role_names
+        from deliberate.labels import change_names, detail_names, role_names, status_names
 
         return {
             "language": current_language(),
             "language_names": LANGUAGE_NAMES,
             "role_names": role_names(),
             "detail_names": detail_names(),
+            "status_names": status_names(),
+            "change_names": change_names(),
             "has_rooms": "rooms" in app.blueprints,
         }

@@ -133,3 +133,19 @@ def _write(data: bytes, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         output.write_bytes(data)
+
+
+@cli.command()
+@click.argument("session_code")
+@click.option("--format", "fmt", required=True, type=click.Choice(["html", "md", "pdf", "docx", "json", "csv"]))
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["fr", "en", "es"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@fails_cleanly
+def export(session_code: str, fmt: str, lang: str, output: Path | None) -> None:
+    """Write the session report (stdout when no -o)."""
+    from deliberate.reports.service import export as export_report
+    from deliberate.sessions.services import get_session
+
+    with _app().app_context():
+        report = export_report(get_session(session_code), fmt, lang)
+    _write(report.data, output)

@@ -24,3 +24,24 @@ def detail_names() -> dict[str, str]:
         "registration": _("Registration"),
         "platform": _("Platform"),
     }
+
+
+def status_names() -> dict[str, str]:
+    return {
+        "submitted": _("Submitted"),
+        "changes_requested": _("Changes requested"),
+        "approved": _("Approved"),
+    }
+
+
+def change_names() -> dict[str, str]:
+    return {
+        "added": _("added"),
+        "synthesis": _("synthesis changed"),
+        "contributions": _("number of contributions changed"),
+        "votes": _("number of votes changed"),
+        "participants": _("number of participants changed"),
+        "cluster_added": _("cluster added"),
+        "cluster_removed": _("cluster removed"),
+        "label": _("cluster renamed"),
+    }

@@ -98,12 +98,11 @@ def _question(document, question: dict, labels: dict[str, str]) -> None:
     heading = document.add_heading(_clean(title), 1)
     heading.paragraph_format.page_break_before = True
     figures = question["participation"]
-    document.add_paragraph(
-        _clean(
-            f"{status_label(labels, question['status'])} · {labels['participants']} {figures['participants']} · "
-            f"{labels['contributions']} {figures['contributions']} · {labels['votes']} {figures['votes']}"
-        )
+    summary = (
+        f"{status_label(labels, question['status'])} · {labels['participants']} {figures['participants']}"
+        f" · {labels['contributions']} {figures['contributions']} · {labels['votes']} {figures['votes']}"
     )
+    document.add_paragraph(_clean(summary))
     if question["attribution"]:
         attribution = f"{labels['attribution']}: {question['attribution']}"
         document.add_paragraph().add_run(_clean(attribution)).italic = True

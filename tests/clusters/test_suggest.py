@@ -1,5 +1,6 @@
 """Tests for the suggested themes (pure clustering of contributions, no Flask, no fixtures)."""
 
+import random
 from collections import Counter
 
 from deliberate.clusters.suggest import MAX_LABEL_CHARS, Suggestion, suggest_clusters
@@ -84,13 +85,22 @@ PURITY_THRESHOLD = 0.8
 
 
 def _purity(suggestions: list[Suggestion]) -> float:
-    majority = sum(Counter(TRUTH[cid] for cid in s.contribution_ids).most_common(1)[0][1] for s in suggestions)
+    """Fraction of contributions that belong to the majority theme of their suggestion."""
+    majority = sum(
+        Counter(TRUTH[cid] for cid in s.contribution_ids).most_common(1)[0][1] for s in suggestions
+    )
     return majority / sum(len(s.contribution_ids) for s in suggestions)
 
 
 def test_fixture_clusters_are_pure_across_languages() -> None:
     suggestions = suggest_clusters(FIXTURE)
     assert _purity(suggestions) >= PURITY_THRESHOLD
+
+
+def test_purity_does_not_depend_on_input_order() -> None:
+    shuffled = list(FIXTURE)
+    random.Random(7).shuffle(shuffled)
+    assert _purity(suggest_clusters(shuffled)) >= PURITY_THRESHOLD
 
 
 def test_number_of_clusters_is_close_to_number_of_themes() -> None:

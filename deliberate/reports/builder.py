@@ -1,0 +1,185 @@
+"""Builds the session report, a plain data structure, from the database (documented in docs/API.md).
+
+Renderers turn it into each format and never query anything themselves; a submitted version keeps
+exactly this structure as its frozen snapshot.
+"""
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from deliberate.accounts.models import User
+from deliberate.clusters import synthesis as markdown
+from deliberate.clusters.models import Cluster
+from deliberate.dbtypes import iso
+from deliberate.extensions import db
+from deliberate.labels import detail_names
+from deliberate.rooms.models import Contribution, Vote
+from deliberate.sessions.models import PanelSession, Question
+
+FORMAT_VERSION = 1
+TOP = 5
+BUCKETS = (60, 300, 900, 3600, 4 * 3600, 86400)  # seconds; the smallest giving at most ~24 bars
+
+
+def build_report(session: PanelSession, language: str, now: datetime | None = None) -> dict:
+    from flask_babel import force_locale
+
+    with force_locale(language):
+        names = detail_names()
+    return {
+        "format_version": FORMAT_VERSION,
+        "generated_at": iso(now or datetime.now(UTC)),
+        "language": language,
+        "version": None,
+        "session": {
+            "code": session.code,
+            "title": session.text("title", language),
+            "description": session.text("summary", language) or session.text("description", language),
+            "date": session.date,
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+            "timezone": session.timezone,
+            "languages": list(session.languages),
+            "details": [
+                {"label": names.get(key, key), "value": session.text_detail(key, language)}
+                for key in session.details
+            ],
+        },
+        "questions": [_question(q, language) for q in session.questions],
+    }
+
+
+def _contribution(c: Contribution, author: str, cluster_label: str | None) -> dict:
+    return {
+        "id": c.id,
+        "text": c.text,
+        "author": author,
+        "role": c.author_role,
+        "language": c.language,
+        "created_at": iso(c.created_at),
+        "agree": c.agree,
+        "disagree": c.disagree,
+        "cluster_id": c.cluster_id,
+        "cluster_label": cluster_label,
+    }
+
+
+def _question(question: Question, language: str) -> dict:
+    clusters = db.session.scalars(
+        select(Cluster).where(Cluster.question_id == question.id).order_by(Cluster.position, Cluster.id)
+    ).all()
+    labels = {c.id: c.label for c in clusters}
+    rows = db.session.execute(
+        select(Contribution, User.name)
+        .join(User, User.id == Contribution.author_id)
+        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
+        .order_by(Contribution.id)
+    ).all()
+    contributions = [_contribution(c, name, labels.get(c.cluster_id)) for c, name in rows]
+    by_id = {c["id"]: c for c in contributions}
+    votes = db.session.execute(
+        select(Vote.contribution_id, Vote.user_id, Vote.value, Vote.updated_at)
+        .join(Contribution, Contribution.id == Vote.contribution_id)
+        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False), Vote.value != 0)
+    ).all()
+
+    members: dict[int, list[dict]] = defaultdict(list)
+    for c in contributions:
+        if c["cluster_id"] is not None:
+            members[c["cluster_id"]].append(c)
+    supporters: dict[int, set[int]] = defaultdict(set)
+    cluster_of = {c["id"]: c["cluster_id"] for c in contributions}
+    for cid, user_id, value, _ in votes:
+        if value == 1 and cluster_of.get(cid) is not None:
+            supporters[cluster_of[cid]].add(user_id)
+
+    cluster_entries = []
+    for cluster in clusters:
+        inside = members.get(cluster.id, [])
+        cluster_entries.append(
+            {
+                "id": cluster.id,
+                "label": cluster.label,
+                "synthesis": cluster.synthesis or "",
+                "agree": sum(c["agree"] for c in inside),
+                "disagree": sum(c["disagree"] for c in inside),
+                "supporters": len(supporters.get(cluster.id, ())),
+                "contributions": sorted(inside, key=lambda c: (-c["agree"], c["disagree"], c["id"])),
+            }
+        )
+    cluster_entries.sort(key=lambda c: (-c["supporters"], -c["agree"], c["disagree"], c["label"]))
+
+    footnotes = _footnotes([c["synthesis"] for c in cluster_entries] + [question.synthesis or ""], by_id)
+    numbers = {f["contribution_id"]: f["number"] for f in footnotes}
+    known = set(by_id)
+    for entry in cluster_entries:
+        entry["synthesis_html"] = markdown.render(entry["synthesis"], known, numbers)
+
+    participants = {c.author_id for c, _ in rows} | {user_id for _, user_id, _, _ in votes}
+    return {
+        "id": question.id,
+        "position": question.position,
+        "text": question.localised_text(language),
+        "status": question.status,
+        "synthesis": question.synthesis or "",
+        "synthesis_html": markdown.render(question.synthesis or "", known, numbers),
+        "attribution": question.attribution,
+        "participation": {
+            "participants": len(participants),
+            "contributions": len(contributions),
+            "votes": len(votes),
+        },
+        "clusters": cluster_entries,
+        "unclustered": [c for c in contributions if c["cluster_id"] is None],
+        "most_agreed": sorted(
+            (c for c in contributions if c["agree"] > 0), key=lambda c: (-c["agree"], c["disagree"], c["id"])
+        )[:TOP],
+        "most_divisive": sorted(
+            (c for c in contributions if min(c["agree"], c["disagree"]) > 0),
+            key=lambda c: (-min(c["agree"], c["disagree"]), -(c["agree"] + c["disagree"]), c["id"]),
+        )[:TOP],
+        "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
+        "footnotes": footnotes,
+    }
+
+
+def _footnotes(texts: list[str], by_id: dict[int, dict]) -> list[dict]:
+    """Every contribution a synthesis cites, numbered in the order the report shows them."""
+    cited = [cid for text in texts for cid in markdown.references(text) if cid in by_id]
+    return [
+        {
+            "number": n,
+            "contribution_id": cid,
+            "text": by_id[cid]["text"],
+            "agree": by_id[cid]["agree"],
+            "disagree": by_id[cid]["disagree"],
+        }
+        for n, cid in enumerate(dict.fromkeys(cited), 1)
+    ]
+
+
+def _activity(posted: list[str], voted: list[datetime]) -> list[dict]:
+    """Contributions and votes per time bucket, the bucket chosen so the chart has at most ~24 bars."""
+    moments = [datetime.fromisoformat(t) for t in posted] + list(voted)
+    if not moments:
+        return []
+    start, end = min(moments), max(moments)
+    span = (end - start).total_seconds()
+    size = next((b for b in BUCKETS if span / b <= 24), BUCKETS[-1])
+    origin = datetime.fromtimestamp(start.timestamp() // size * size, UTC)
+
+    def bucket(moment: datetime) -> int:
+        return int((moment - origin).total_seconds() // size)
+
+    contributions = Counter(bucket(datetime.fromisoformat(t)) for t in posted)
+    votes = Counter(bucket(v) for v in voted)
+    return [
+        {
+            "t": iso(origin + timedelta(seconds=i * size)),
+            "contributions": contributions.get(i, 0),
+            "votes": votes.get(i, 0),
+        }
+        for i in range(bucket(end) + 1)
+    ]

@@ -1,0 +1,58 @@
+"""The report as a download (API) and, once approved, as a page for registered participants."""
+
+from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from deliberate.access import EXPORTS, require_role, role_in
+from deliberate.errors import DomainError
+from deliberate.i18n import current_language
+from deliberate.reports import service
+from deliberate.review import services as review
+from deliberate.sessions.services import get_session
+
+api = Blueprint("reports_api", __name__, url_prefix="/api/v1/sessions")
+pages = Blueprint("reports", __name__)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+
+
+def send(report: service.ReportFile, inline: bool = False) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        report.data,
+        mimetype=report.media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{report.filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@api.route("/<code>/report", methods=["GET"])
+def export(code: str):
+    session = get_session(code)
+    require_role(current_user, session, EXPORTS)
+    language = request.args.get("lang") or current_language()
+    return send(service.export(session, request.args.get("format", "html"), language))
+
+
+@pages.route("/s/<code>/report")
+@login_required
+def published(code: str):
+    """The approved version, for every registered participant; its formats as downloads."""
+    try:
+        session = get_session(code)
+    except DomainError:
+        abort(404)
+    if role_in(current_user, session) is None:
+        abort(403)
+    version = review.approved_version(session)
+    fmt = request.args.get("format")
+    if version is not None and fmt:
+        return send(service.render_snapshot(version.snapshot, fmt, version.language))
+    return render_template(
+        "reports/published.html", session=session, version=version, formats=list(service.FORMATS)
+    )

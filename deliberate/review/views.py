@@ -1,0 +1,215 @@
+"""Review pages and API: submit a version, read it, see what changed, comment, approve."""
+
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from deliberate.access import MODERATING, REVIEWS, require_organiser, require_role
+from deliberate.api import json_body
+from deliberate.audit.models import AuditEntry
+from deliberate.dbtypes import iso
+from deliberate.errors import DomainError
+from deliberate.extensions import csrf, db
+from deliberate.i18n import current_language
+from deliberate.reports.service import render_snapshot
+from deliberate.reports.views import send
+from deliberate.review import diff, services
+from deliberate.review.models import ReportVersion
+from deliberate.sessions.services import get_session
+
+REVIEWERS = MODERATING | REVIEWS
+
+pages = Blueprint("review", __name__)
+api = Blueprint("review_api", __name__, url_prefix="/api/v1/sessions")
+csrf.exempt(api)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(pages)
+    app.register_blueprint(api)
+
+
+def version_view(version: ReportVersion) -> dict:
+    return {
+        "number": version.number,
+        "language": version.language,
+        "status": version.status,
+        "submitted_by": version.submitted_by.name,
+        "submitted_at": iso(version.submitted_at),
+        "decided_by": version.decided_by.name if version.decided_by else None,
+        "decided_at": iso(version.decided_at),
+    }
+
+
+def comment_view(entry) -> dict:
+    return {
+        "id": entry.id,
+        "section": entry.section,
+        "text": entry.text,
+        "author": entry.author.name,
+        "created_at": iso(entry.created_at),
+    }
+
+
+def _context(code: str):
+    session = get_session(code)
+    return session, require_role(current_user, session, REVIEWERS)
+
+
+# --- JSON API -------------------------------------------------------------------------------------
+
+
+@api.route("/<code>/versions", methods=["GET"])
+def api_versions(code: str):
+    session, _role = _context(code)
+    return jsonify({"versions": [version_view(v) for v in services.versions(session)]})
+
+
+@api.route("/<code>/versions", methods=["POST"])
+def api_submit(code: str):
+    body = json_body()
+    session, role = _context(code)
+    version = services.submit(current_user, role, session, body.get("lang", current_language()))
+    db.session.commit()
+    return jsonify({"version": version_view(version)}), 201
+
+
+@api.route("/<code>/versions/<int:number>", methods=["GET"])
+def api_version(code: str, number: int):
+    session, _role = _context(code)
+    version = services.get_version(session, number)
+    before = services.previous(version)
+    return jsonify(
+        {
+            "version": version_view(version),
+            "changes": diff.changes(before.snapshot if before else None, version.snapshot),
+            "comments": [comment_view(c) for c in version.comments],
+            "sections": services.sections(version.snapshot),
+            "report": version.snapshot,
+        }
+    )
+
+
+@api.route("/<code>/versions/<int:number>/comments", methods=["POST"])
+def api_comment(code: str, number: int):
+    body = json_body()
+    session, role = _context(code)
+    version = services.get_version(session, number)
+    entry = services.comment(current_user, role, version, body.get("section"), body.get("text"))
+    db.session.commit()
+    return jsonify({"comment": comment_view(entry)}), 201
+
+
+@api.route("/<code>/versions/<int:number>/decision", methods=["POST"])
+def api_decide(code: str, number: int):
+    body = json_body()
+    session, role = _context(code)
+    version = services.decide(current_user, role, services.get_version(session, number), body.get("decision"))
+    db.session.commit()
+    return jsonify({"version": version_view(version)})
+
+
+@api.route("/<code>/audit", methods=["GET"])
+def api_audit(code: str):
+    require_organiser(current_user)
+    session = get_session(code)
+    entries = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.session_id == session.id).order_by(AuditEntry.id)
+    ).all()
+    return jsonify(
+        {
+            "entries": [
+                {
+                    "action": e.action,
+                    "actor": e.actor.name if e.actor else None,
+                    "detail": e.detail,
+                    "created_at": iso(e.created_at),
+                }
+                for e in entries
+            ]
+        }
+    )
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+def _page_context(code: str):
+    try:
+        return _context(code)
+    except DomainError as error:
+        abort(error.status)
+
+
+@pages.route("/s/<code>/review", methods=["GET", "POST"])
+@login_required
+def index(code: str):
+    session, role = _page_context(code)
+    if request.method == "POST":
+        try:
+            version = services.submit(
+                current_user, role, session, request.form.get("lang", current_language())
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Version %(n)s submitted for review.", n=version.number))
+            return redirect(url_for("review.show", code=code, number=version.number))
+    return render_template(
+        "review/index.html",
+        session=session,
+        role=role,
+        versions=services.versions(session),
+        moderator=role in MODERATING,
+    )
+
+
+@pages.route("/s/<code>/review/<int:number>", methods=["GET", "POST"])
+@login_required
+def show(code: str, number: int):
+    session, role = _page_context(code)
+    try:
+        version = services.get_version(session, number)
+    except DomainError:
+        abort(404)
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "comment":
+                services.comment(
+                    current_user, role, version, request.form.get("section"), request.form.get("text")
+                )
+            else:
+                services.decide(current_user, role, version, request.form.get("action"))
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        return redirect(url_for("review.show", code=code, number=number))
+    before = services.previous(version)
+    return render_template(
+        "review/show.html",
+        session=session,
+        role=role,
+        version=version,
+        previous=before,
+        changes=diff.changes(before.snapshot if before else None, version.snapshot),
+        sections=services.sections(version.snapshot),
+        reviewer=role in REVIEWS,
+        latest=version.number == max(v.number for v in services.versions(session)),
+    )
+
+
+@pages.route("/s/<code>/review/<int:number>/file")
+@login_required
+def file(code: str, number: int):
+    session, _role = _page_context(code)
+    try:
+        version = services.get_version(session, number)
+        return send(
+            render_snapshot(version.snapshot, request.args.get("format", "html"), version.language),
+            inline=request.args.get("format", "html") == "html",
+        )
+    except DomainError as error:
+        abort(error.status)
