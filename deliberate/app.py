@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from deliberate import api as api_errors
 from deliberate.config import load_config
-from deliberate.database import engine_options, init_database
+from deliberate.database import engine_options, init_database, normalise_url
 from deliberate.errors import DomainError
 from deliberate.extensions import babel, csrf, db, login_manager, socketio
 from deliberate.i18n import LANGUAGE_NAMES, current_language, select_locale
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(config or {})
     app.json.sort_keys = False
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
 

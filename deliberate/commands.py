@@ -137,7 +137,9 @@ def _write(data: bytes, output: Path | None) -> None:
 
 @cli.command()
 @click.argument("session_code")
-@click.option("--format", "fmt", required=True, type=click.Choice(["html", "md", "pdf", "docx", "json", "csv"]))
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(["html", "md", "pdf", "docx", "json", "csv"])
+)
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["fr", "en", "es"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @fails_cleanly

@@ -34,8 +34,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     database_url = (
         os.environ.get("DELIBERATE_DATABASE_URL") or f"sqlite:///{instance_path / 'deliberate.sqlite3'}"
     )
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql://" + database_url.removeprefix("postgres://")
     origins = os.environ.get("DELIBERATE_CORS_ORIGINS")
     return {
         "SECRET_KEY": _secret_key(instance_path),

@@ -14,6 +14,15 @@ from deliberate.extensions import db
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def normalise_url(url: str) -> str:
+    """Plain PostgreSQL URLs use the driver we install: SQLAlchemy 2.1 would pick psycopg 3 otherwise,
+    and psycogreen (which makes the driver cooperate with eventlet or gevent) patches psycopg2."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url.removeprefix(prefix)
+    return url
+
+
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 10, "check_same_thread": False}}

@@ -18,4 +18,4 @@ class SignupForm(FlaskForm):
         _l("Password (at least 8 characters)"), validators=[DataRequired(), Length(min=8)]
     )
     organisation = StringField(_l("Organisation (optional)"), validators=[Optional(), Length(max=200)])
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    language = SelectField(_l("Language"), choices=[(code, name) for code, name in LANGUAGE_NAMES.items()])

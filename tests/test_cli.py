@@ -1,0 +1,140 @@
+"""The ``deliberate`` command line: demo, user add, grant."""
+
+import os
+import subprocess
+import sys
+
+from conftest import PASSWORD
+
+from deliberate.extensions import db
+from deliberate.sessions.models import PanelSession, Question
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        sessions = db.session.scalar(db.select(db.func.count()).select_from(PanelSession))
+        questions = db.session.scalar(db.select(db.func.count()).select_from(Question))
+    return sessions, questions
+
+
+def log_in(app, email: str):
+    http = app.test_client()
+    response = http.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    return http, response
+
+
+def assert_one_line_error(result) -> None:
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("deliberate: ")
+
+
+def test_demo_creates_the_demo_session_with_five_questions(app, runner):
+    result = runner.invoke("demo")
+
+    assert result.exit_code == 0
+    assert "Created session uclg-1-3-2" in result.stdout
+    assert counts(app) == (1, 5)
+
+
+def test_demo_twice_keeps_one_session(app, runner):
+    runner.invoke("demo")
+
+    result = runner.invoke("demo")
+
+    assert result.exit_code == 0
+    assert "Already there: session uclg-1-3-2" in result.stdout
+    assert counts(app) == (1, 5)
+
+
+def test_user_add_creates_an_account_that_can_log_in(app, runner):
+    result = runner.invoke("user", "add", "Nora@Example.org", "--name", "Nora", "--password", PASSWORD)
+
+    assert result.exit_code == 0
+    http, response = log_in(app, "nora@example.org")
+    assert response.status_code == 200
+    assert response.get_json()["user"]["organiser"] is False
+
+
+def test_user_add_organiser_creates_an_organiser(app, runner):
+    runner.invoke("user", "add", "olga@example.org", "--name", "Olga", "--password", PASSWORD, "--organiser")
+
+    http, response = log_in(app, "olga@example.org")
+
+    assert response.get_json()["user"]["organiser"] is True
+    assert http.get("/organiser/").status_code == 200
+
+
+def test_user_add_with_a_taken_email_fails_with_one_line(runner):
+    runner.invoke("user", "add", "nora@example.org", "--name", "Nora", "--password", PASSWORD)
+
+    result = runner.invoke("user", "add", "nora@example.org", "--name", "Nora", "--password", PASSWORD)
+
+    assert_one_line_error(result)
+    assert "already exists" in result.stderr
+
+
+def test_user_add_with_a_short_password_fails_with_one_line(runner):
+    result = runner.invoke("user", "add", "nora@example.org", "--name", "Nora", "--password", "short")
+
+    assert_one_line_error(result)
+    assert "password" in result.stderr
+
+
+def test_grant_with_an_unknown_role_fails_with_one_line(runner, make_user, demo_session):
+    person = make_user()
+
+    result = runner.invoke("grant", "uclg-1-3-2", person.email, "emperor")
+
+    assert_one_line_error(result)
+    assert "unknown role 'emperor'" in result.stderr
+
+
+def test_grant_in_an_unknown_session_fails_with_one_line(runner, make_user, demo_session):
+    person = make_user()
+
+    result = runner.invoke("grant", "no-such-panel", person.email, "moderator")
+
+    assert_one_line_error(result)
+    assert "no-such-panel" in result.stderr
+
+
+def test_grant_to_an_unknown_email_fails_with_one_line(runner, demo_session):
+    result = runner.invoke("grant", "uclg-1-3-2", "nobody@example.org", "moderator")
+
+    assert_one_line_error(result)
+    assert "nobody@example.org" in result.stderr
+
+
+def test_granted_moderator_reads_the_session_as_moderator(app, runner, make_user, demo_session):
+    person = make_user()
+
+    result = runner.invoke("grant", "uclg-1-3-2", person.email, "moderator")
+
+    assert result.exit_code == 0
+    http, _ = log_in(app, person.email)
+    response = http.get("/api/v1/sessions/uclg-1-3-2")
+    assert response.status_code == 200
+    assert response.get_json()["role"] == "moderator"
+
+
+def test_console_script_fails_cleanly_on_an_unknown_session(tmp_path):
+    env = {
+        **os.environ,
+        "DELIBERATE_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "DELIBERATE_INSTANCE_PATH": str(tmp_path),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "deliberate.cli", "grant", "nope", "a@b.c", "moderator"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("deliberate: ")
