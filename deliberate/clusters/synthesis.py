@@ -6,6 +6,9 @@ import markdown
 import nh3
 
 REFERENCE = re.compile(r"(?<![\w&#/])#(\d+)\b")
+# "#12" first on a line (after list or quote markers) would be a Markdown heading, which Python-Markdown
+# allows without a space after "#": the reference would vanish into a stripped <h1>. Escape that "#".
+LINE_START_REFERENCE = re.compile(r"^((?:[ \t]*(?:>|[-*+]|\d+[.)]))*[ \t]*)#(?=\d)", re.MULTILINE)
 
 ALLOWED_TAGS = {
     "p",
@@ -41,12 +44,13 @@ def render(text: str, known_ids: set[int] | None = None, footnotes: dict[int, in
         return ""
 
     def link(match: re.Match) -> str:
-        cid = int(match.group(1))
+        cid = int(match.group(2))  # group 1 of the pattern below is an HTML tag, left as it is
         if known_ids is not None and cid not in known_ids:
             return match.group(0)
         note = f'<sup class="fn">[{footnotes[cid]}]</sup>' if footnotes and cid in footnotes else ""
         return f'<a href="#c{cid}" class="ref">#{cid}</a>{note}'
 
+    text = LINE_START_REFERENCE.sub(r"\1\\#", text)
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     html = re.sub(r"(<[^>]*>)|" + REFERENCE.pattern, lambda m: m.group(1) or link(m), html)
     return nh3.clean(

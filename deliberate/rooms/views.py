@@ -4,7 +4,7 @@ import segno
 from flask import Blueprint, Flask, abort, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from deliberate.access import MODERATING, SEES_HIDDEN, require_role, role_in
+from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
 from deliberate.api import json_body
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
@@ -55,6 +55,7 @@ def room(code: str, position: int):
         role=role,
         moderator=role in MODERATING,
         sees_hidden=role in SEES_HIDDEN,
+        may_cluster=may_cluster(role, question.session),
         language=current_language(),
     )
 

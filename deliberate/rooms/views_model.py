@@ -1,5 +1,6 @@
 """The contract's JSON shapes of a room: question, contribution, cluster, state."""
 
+from deliberate.clusters import synthesis as markdown
 from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.rooms.models import Contribution
@@ -14,6 +15,7 @@ def question_view(question: Question, language: str) -> dict:
         "texts": dict(question.text),
         "status": question.status,
         "synthesis": question.synthesis or "",
+        "synthesis_html": markdown.render(question.synthesis or ""),
     }
 
 
@@ -45,5 +47,6 @@ def cluster_view(cluster: Cluster) -> dict:
         "question_id": cluster.question_id,
         "label": cluster.label,
         "synthesis": cluster.synthesis or "",
+        "synthesis_html": markdown.render(cluster.synthesis or ""),
         "position": cluster.position,
     }
