@@ -24,6 +24,10 @@ def patch() -> str:
         return MODE
     _patched = True
     if MODE == "eventlet":
+        import warnings
+
+        # eventlet announces its own deprecation on import; the choice is documented in the README.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
         import eventlet
 
         eventlet.monkey_patch()

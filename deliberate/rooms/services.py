@@ -4,7 +4,7 @@ Each service takes the actor and the actor's role explicitly, checks what the ro
 the database and records what the room must hear (sent by the outbox once the transaction commits).
 """
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate import validation
@@ -117,30 +117,34 @@ def vote(actor: User, role: str, contribution: Contribution, value: object) -> t
         raise DomainError("closed", "This question is closed.")
     # Lock the contribution row first, so concurrent votes on it apply their deltas one at a time
     # (PostgreSQL; SQLite serialises writers anyway).
-    locked = db.session.scalar(
-        db.select(Contribution).where(Contribution.id == contribution.id).with_for_update()
-    )
+    db.session.execute(select(Contribution.id).where(Contribution.id == contribution.id).with_for_update())
     existing = db.session.scalar(
         db.select(Vote).where(Vote.contribution_id == contribution.id, Vote.user_id == actor.id)
     )
     old = existing.value if existing else 0
     if old == value:
-        return locked.agree, locked.disagree
+        counts = db.session.execute(
+            select(Contribution.agree, Contribution.disagree).where(Contribution.id == contribution.id)
+        ).one()
+        return counts.agree, counts.disagree
     if existing is None:
         db.session.add(Vote(contribution_id=contribution.id, user_id=actor.id, value=value))
     else:
         existing.value = value
         existing.updated_at = utcnow()
-    agree_delta = (value == 1) - (old == 1)
-    disagree_delta = (value == -1) - (old == -1)
-    db.session.execute(
+    counts = db.session.execute(
         update(Contribution)
         .where(Contribution.id == contribution.id)
-        .values(agree=Contribution.agree + agree_delta, disagree=Contribution.disagree + disagree_delta)
-    )
-    db.session.refresh(locked, ["agree", "disagree"])
+        .values(
+            agree=Contribution.agree + ((value == 1) - (old == 1)),
+            disagree=Contribution.disagree + ((value == -1) - (old == -1)),
+        )
+        .returning(Contribution.agree, Contribution.disagree)
+    ).one()
+    # The identity map's copy would otherwise show the counts from before this vote.
+    db.session.expire(contribution, ["agree", "disagree"])
     outbox.tallies_changed(contribution.question_id, [contribution.id])
-    return locked.agree, locked.disagree
+    return counts.agree, counts.disagree
 
 
 def moderate(actor: User, role: str, contribution: Contribution, action: object) -> Contribution:
