@@ -209,7 +209,9 @@ def _assign(tokens: list[list[str]], max_clusters: int, random_state: int) -> np
         chosen = np.random.RandomState(random_state).choice(len(rows), _WARD_MAX_ROWS, replace=False)
         sample = rows[np.sort(chosen)]
     tree = linkage(sample, method="ward")
-    upper = min(max_clusters, len(unique_keys))
+    # At most one theme per two contributions: k = n (every text alone) always shows the largest "gap"
+    # (the lowest merge height, measured from zero) on small panels, and would suggest no theme at all.
+    upper = min(max_clusters, max(2, len(unique_keys) // 2))
     lower = min(upper, max(2, math.ceil(math.sqrt(len(keys) / 2) / 3)))
     k = _choose_k(tree[:, 2], lower, upper)
     ward = fcluster(tree, k, criterion="maxclust")

@@ -8,6 +8,7 @@ import nh3
 REFERENCE = re.compile(r"(?<![\w&#/])#(\d+)\b")
 # "#12" first on a line (after list or quote markers) would be a Markdown heading, which Python-Markdown
 # allows without a space after "#": the reference would vanish into a stripped <h1>. Escape that "#".
+SKIP = re.compile(r"(<a\b[^>]*>.*?</a>|<code>.*?</code>|<[^>]*>)")
 LINE_START_REFERENCE = re.compile(r"^((?:[ \t]*(?:>|[-*+]|\d+[.)]))*[ \t]*)#(?=\d)", re.MULTILINE)
 
 ALLOWED_TAGS = {
@@ -52,7 +53,8 @@ def render(text: str, known_ids: set[int] | None = None, footnotes: dict[int, in
 
     text = LINE_START_REFERENCE.sub(r"\1\\#", text)
     html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
-    html = re.sub(r"(<[^>]*>)|" + REFERENCE.pattern, lambda m: m.group(1) or link(m), html)
+    # Links and code are copied as they are: a reference inside them must not become a nested link.
+    html = re.sub(SKIP.pattern + "|" + REFERENCE.pattern, lambda m: m.group(1) or link(m), html, flags=re.S)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
