@@ -151,3 +151,40 @@ def export(session_code: str, fmt: str, lang: str, output: Path | None) -> None:
     with _app().app_context():
         report = export_report(get_session(session_code), fmt, lang)
     _write(report.data, output)
+
+
+@cli.command("import-polis")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("session_code")
+@click.argument("position", type=int)
+@fails_cleanly
+def import_polis(directory: Path, session_code: str, position: int) -> None:
+    """Import a Pol.is open-data export (comments.csv, votes.csv) into question POSITION."""
+    from deliberate.extensions import db
+    from deliberate.polis.importer import import_conversation
+    from deliberate.sessions.services import get_session
+
+    with _app().app_context():
+        session = get_session(session_code)
+        result = import_conversation(directory, session, position)
+        db.session.commit()
+        click.echo(
+            f"Imported {result.contributions} contributions ({result.hidden} hidden), "
+            f"{result.participants} participants and {result.votes} votes into {session.code} "
+            f"question {position}"
+        )
+
+
+@cli.command("export-polis")
+@click.argument("session_code")
+@click.argument("position", type=int)
+@click.argument("directory", type=click.Path(path_type=Path))
+@fails_cleanly
+def export_polis(session_code: str, position: int, directory: Path) -> None:
+    """Write question POSITION as Pol.is comments.csv and votes.csv into DIRECTORY."""
+    from deliberate.polis.exporter import export_conversation
+    from deliberate.sessions.services import get_session
+
+    with _app().app_context():
+        result = export_conversation(get_session(session_code), position, directory)
+    click.echo(f"Exported {result.comments} comments and {result.votes} votes to {directory}")
