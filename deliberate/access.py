@@ -16,15 +16,17 @@ REVIEWS = frozenset({"rapporteur", "organiser"})
 CLUSTERS = frozenset({"panelist", "moderator", "organiser"})
 
 
-def role_in(user: User | None, session: PanelSession) -> str | None:
-    """The user's role in the session, ``"organiser"`` for organisers, None when not registered."""
+def role_in(user: User | None, session: PanelSession | int) -> str | None:
+    """The user's role in the session (or session id), ``"organiser"`` for organisers, None when not
+    registered."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.is_organiser:
         return "organiser"
+    session_id = session if isinstance(session, int) else session.id
     return db.session.scalar(
         db.select(Registration.role).where(
-            Registration.user_id == user.id, Registration.session_id == session.id
+            Registration.user_id == user.id, Registration.session_id == session_id
         )
     )
 
@@ -35,7 +37,9 @@ def require_user(user: User | None) -> User:
     return user
 
 
-def require_role(user: User | None, session: PanelSession, allowed: frozenset[str] | None = None) -> str:
+def require_role(
+    user: User | None, session: PanelSession | int, allowed: frozenset[str] | None = None
+) -> str:
     """The user's role, or an error: unauthenticated, not registered, or not allowed to."""
     role = role_in(require_user(user), session)
     if role is None:

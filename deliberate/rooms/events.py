@@ -81,12 +81,11 @@ def post(payload: dict) -> dict:
 
 @handler("vote")
 def vote(payload: dict) -> dict:
-    contribution = services.get_contribution(payload.get("contribution_id"))
-    role = require_role(current_user, contribution.question.session)
-    contribution = services.get_contribution(contribution.id, role)
+    target = services.vote_target(payload.get("contribution_id"))
+    role = require_role(current_user, target.session_id)
     rate_limit("votes")
-    agree, disagree = services.vote(current_user, role, contribution, payload.get("value"))
-    return {"contribution_id": contribution.id, "agree": agree, "disagree": disagree}
+    agree, disagree = services.vote(current_user, role, target, payload.get("value"))
+    return {"contribution_id": target.id, "agree": agree, "disagree": disagree}
 
 
 @handler("moderate")

@@ -4,7 +4,9 @@ Each service takes the actor and the actor's role explicitly, checks what the ro
 the database and records what the room must hear (sent by the outbox once the transaction commits).
 """
 
-from sqlalchemy import select, update
+from typing import NamedTuple
+
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from deliberate import validation
@@ -109,42 +111,85 @@ def _by_client_id(actor: User, client_id: str) -> Contribution | None:
     )
 
 
-def vote(actor: User, role: str, contribution: Contribution, value: object) -> tuple[int, int]:
+class VoteTarget(NamedTuple):
+    """What a vote needs to know of its contribution, read in one query (votes are the hot path)."""
+
+    id: int
+    question_id: int
+    session_id: int
+    hidden: bool
+    status: str
+
+
+def vote_target(contribution_id: object) -> VoteTarget:
+    contribution_id = validation.identifier(contribution_id, "contribution_id")
+    row = db.session.execute(
+        select(
+            Contribution.id,
+            Contribution.question_id,
+            Question.session_id,
+            Contribution.hidden,
+            Question.status,
+        )
+        .join(Question, Question.id == Contribution.question_id)
+        .where(Contribution.id == contribution_id)
+    ).one_or_none()
+    if row is None:
+        raise not_found("No such contribution.")
+    return VoteTarget(*row)
+
+
+def vote(actor: User, role: str, target: VoteTarget, value: object) -> tuple[int, int]:
     """Record, change or withdraw (0) the actor's vote; returns the contribution's new counts."""
+    if target.hidden and role not in SEES_HIDDEN:
+        raise not_found("No such contribution.")
     if isinstance(value, bool) or value not in VOTE_VALUES:
         raise invalid("value must be 1 (agree), -1 (disagree) or 0 (withdraw).")
-    if contribution.question.status != "open":
+    if target.status != "open":
         raise DomainError("closed", "This question is closed.")
-    # Lock the contribution row first, so concurrent votes on it apply their deltas one at a time
-    # (PostgreSQL; SQLite serialises writers anyway).
-    db.session.execute(select(Contribution.id).where(Contribution.id == contribution.id).with_for_update())
-    existing = db.session.scalar(
-        db.select(Vote).where(Vote.contribution_id == contribution.id, Vote.user_id == actor.id)
-    )
-    old = existing.value if existing else 0
-    if old == value:
-        counts = db.session.execute(
-            select(Contribution.agree, Contribution.disagree).where(Contribution.id == contribution.id)
-        ).one()
-        return counts.agree, counts.disagree
-    if existing is None:
-        db.session.add(Vote(contribution_id=contribution.id, user_id=actor.id, value=value))
+    # Lock the contribution row while reading the previous vote, so that concurrent votes on it apply
+    # their deltas one at a time (PostgreSQL; SQLite serialises writers and leaves FOR UPDATE out).
+    old = db.session.execute(
+        select(Vote.value)
+        .select_from(Contribution)
+        .outerjoin(Vote, (Vote.contribution_id == Contribution.id) & (Vote.user_id == actor.id))
+        .where(Contribution.id == target.id)
+        .with_for_update(of=Contribution)
+    ).scalar()
+    if old is None:
+        if value == 0:
+            return _counts(target.id)
+        db.session.execute(
+            insert(Vote).values(contribution_id=target.id, user_id=actor.id, value=value, updated_at=utcnow())
+        )
+    elif old == value:
+        return _counts(target.id)
     else:
-        existing.value = value
-        existing.updated_at = utcnow()
-    counts = db.session.execute(
+        db.session.execute(
+            update(Vote)
+            .where(Vote.contribution_id == target.id, Vote.user_id == actor.id)
+            .values(value=value, updated_at=utcnow())
+        )
+    old = old or 0
+    agree, disagree = db.session.execute(
         update(Contribution)
-        .where(Contribution.id == contribution.id)
+        .where(Contribution.id == target.id)
         .values(
             agree=Contribution.agree + ((value == 1) - (old == 1)),
             disagree=Contribution.disagree + ((value == -1) - (old == -1)),
         )
         .returning(Contribution.agree, Contribution.disagree)
+        .execution_options(synchronize_session=False)
     ).one()
-    # The identity map's copy would otherwise show the counts from before this vote.
-    db.session.expire(contribution, ["agree", "disagree"])
-    outbox.tallies_changed(contribution.question_id, [contribution.id])
-    return counts.agree, counts.disagree
+    outbox.tallies_changed(target.question_id, [target.id])
+    return agree, disagree
+
+
+def _counts(contribution_id: int) -> tuple[int, int]:
+    row = db.session.execute(
+        select(Contribution.agree, Contribution.disagree).where(Contribution.id == contribution_id)
+    ).one()
+    return row.agree, row.disagree
 
 
 def moderate(actor: User, role: str, contribution: Contribution, action: object) -> Contribution:
