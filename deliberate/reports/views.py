@@ -23,7 +23,8 @@ def send(report: service.ReportFile, inline: bool = False) -> Response:
     disposition = "inline" if inline else "attachment"
     return Response(
         report.data,
-        mimetype=report.media_type,
+        # content_type, not mimetype: Werkzeug appends a second "; charset=utf-8" to a text mimetype.
+        content_type=report.media_type,
         headers={
             "Content-Disposition": f'{disposition}; filename="{report.filename}"',
             "X-Content-Type-Options": "nosniff",
