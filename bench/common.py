@@ -222,3 +222,61 @@ async def connect_all(
 
 async def disconnect_all(clients: list) -> None:
     await asyncio.gather(*(c.disconnect() for c in clients if c is not None), return_exceptions=True)
+
+
+def raise_nofile(wanted: int) -> int:
+    """Raise this process's open-file limit towards ``wanted`` (one socket per client); returns it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    return soft
+
+
+@contextmanager
+def postgres_database(admin_url: str = "postgresql://postgres@127.0.0.1:5432/test"):
+    """A fresh PostgreSQL database for one run, dropped afterwards; yields its URL."""
+    import psycopg2
+
+    name = f"bench_{os.getpid()}_{time.time_ns() % 10**9}"
+    base = admin_url.rsplit("/", 1)[0]
+
+    def admin(sql: str) -> None:
+        connection = psycopg2.connect(admin_url)
+        connection.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connection.close()
+
+    admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def redis_database(host: str = "127.0.0.1", port: int = 6379):
+    """An empty Redis logical database (the highest free one), flushed afterwards; yields its URL.
+
+    Only keys are separated this way: Redis pub/sub channels are server-wide, so two Socket.IO clusters
+    with the same channel name on one Redis would hear each other.
+    """
+    import redis
+
+    for index in range(15, 0, -1):
+        client = redis.Redis(host=host, port=port, db=index)
+        if client.dbsize() == 0:
+            break
+    else:
+        raise RuntimeError("no empty Redis database between 1 and 15")
+    try:
+        yield f"redis://{host}:{port}/{index}"
+    finally:
+        client.flushdb()
+        client.close()
