@@ -72,6 +72,7 @@ function renderCluster(cluster) {
     editor.append(el("label", { for: id }, S.synthesis));
     const area = el("textarea", { id, rows: "3" });
     area.value = cluster.synthesis || "";
+    area.dataset.saved = area.value;  // what the server holds: only a different value is a draft
     editor.append(area);
     const actions = el("div", { class: "actions" });
     actions.append(el("button", { type: "button", class: "button", "data-preview": id }, S.preview));
@@ -92,7 +93,12 @@ function renderPanel() {
   const list = $("clusters");
   // Keep what a moderator is typing: no redraw while an editor has focus, and drafts survive redraws.
   if (list.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA") return;
-  for (const area of list.querySelectorAll("textarea")) drafts.set(area.id, area.value);
+  // Only edits are drafts: an untouched editor shows the synthesis saved since (by another moderator, or
+  // carried over by a merge) instead of keeping the text it was first drawn with.
+  for (const area of list.querySelectorAll("textarea")) {
+    if (area.value !== area.dataset.saved) drafts.set(area.id, area.value);
+    else drafts.delete(area.id);
+  }
   const ordered = [...state.clusters.values()].sort((a, b) => (a.position - b.position) || (a.id - b.id));
   list.replaceChildren(...ordered.map(renderCluster));
   for (const area of list.querySelectorAll("textarea")) if (drafts.has(area.id)) area.value = drafts.get(area.id);
@@ -106,6 +112,8 @@ function decorateContributions() {
   for (const li of document.querySelectorAll("#contributions li[data-id]")) {
     const c = state.contributions.get(Number(li.dataset.id));
     if (!c) continue;
+    // A first state is decorated twice (room:rendered, then room:state): never add a second menu or badge.
+    for (const old of li.querySelectorAll(".cluster-select, .badge-cluster")) old.remove();
     const label = state.clusters.get(c.cluster_id);
     if (!config.mayCluster) {
       if (label) li.querySelector(".contribution-meta").append(el("span", { class: "badge badge-cluster" }, label.label));
@@ -219,6 +227,15 @@ async function refreshCoverage() {
   box.replaceChildren(...parts);
 }
 
+// Cluster events (created, renamed, assigned to, merged, deleted) change what is covered; a burst of
+// them (accepting several suggestions) asks the server once.
+let coverageTimer = null;
+function refreshCoverageSoon() {
+  if (!$("coverage")) return;
+  window.clearTimeout(coverageTimer);
+  coverageTimer = window.setTimeout(refreshCoverage, 250);
+}
+
 const saveQuestion = $("save-question-synthesis");
 if (saveQuestion) {
   saveQuestion.addEventListener("click", async () => {
@@ -280,6 +297,7 @@ document.addEventListener("room:cluster", (event) => {
   const known = state.clusters.get(event.detail.id);
   state.clusters.set(event.detail.id, { ...(known || {}), ...event.detail });
   room.renderList();
+  refreshCoverageSoon();
   if (!known) announce(event.detail.label);
 });
 document.addEventListener("room:cluster_deleted", (event) => {
@@ -287,4 +305,5 @@ document.addEventListener("room:cluster_deleted", (event) => {
   state.clusters.delete(id);
   for (const c of state.contributions.values()) if (c.cluster_id === id) c.cluster_id = into ?? null;
   room.renderList();
+  refreshCoverageSoon();
 });

@@ -188,6 +188,14 @@ def question_id(server, moderator_api) -> int:
     return next(q["id"] for q in answer.json()["questions"] if q["position"] == POSITION)
 
 
+@pytest.fixture(scope="session")
+def question_ids(server, moderator_api) -> dict[int, int]:
+    """The demo session's question ids by position (1 to 5)."""
+    answer = moderator_api.get(f"{server.url}/api/v1/sessions/{SESSION}", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return {q["position"]: q["id"] for q in answer.json()["questions"]}
+
+
 @pytest.fixture(autouse=True)
 def open_question(server, moderator_api, question_id):
     """Every test starts with the question open, whatever the previous one did."""
@@ -235,12 +243,13 @@ def log_in(browser, server, people):
 
 @pytest.fixture
 def room(log_in):
-    """``room("alice")`` → that person's page on the question's room, once it is live."""
+    """``room("alice")`` → that person's page on the question's room, once it is live;
+    ``room("alice", position=2)`` → the room of another question of the session."""
     from playwright.sync_api import expect
 
-    def open_room(who: str, path: str = ""):
+    def open_room(who: str, path: str = "", position: int = POSITION):
         page = log_in(who)
-        page.goto(f"/s/{SESSION}/q/{POSITION}{path}")
+        page.goto(f"/s/{SESSION}/q/{position}{path}")
         if not path:
             expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
         return page
