@@ -6,7 +6,8 @@ flush time (rather than adding up deltas) keeps tallies exact whatever the order
 votes committed, and on every process.
 
 The marks live in a store: in memory for one process, in Redis when several processes share rooms.
-With Redis, a short lock per room makes sure that only one process flushes a room per interval.
+With Redis, a short lock per room makes sure that only one process flushes a room per interval, and
+that no process reads newer counts while another has yet to send the older ones it read.
 """
 
 import os
@@ -27,6 +28,7 @@ class Store(Protocol):
     def mark(self, question_id: int, contribution_ids: list[int]) -> None: ...
     def mark_presence(self, question_id: int) -> None: ...
     def take(self, interval: float) -> tuple[dict[int, set[int]], set[int]]: ...
+    def sent(self) -> None: ...
     def join(self, question_id: int, sid: str) -> None: ...
     def leave(self, question_id: int, sid: str) -> None: ...
     def count(self, question_id: int) -> int: ...
@@ -56,6 +58,9 @@ class MemoryStore:
             presence, self._presence_dirty = self._presence_dirty, set()
         return tallies, presence
 
+    def sent(self) -> None:
+        pass
+
     def join(self, question_id: int, sid: str) -> None:
         with self._lock:
             self._members[question_id].add(sid)
@@ -77,7 +82,14 @@ class RedisStore:
 
     Members are kept in a sorted set scored by the time their process last vouched for them; a
     process that dies stops vouching and its members fade out after ``member_ttl`` seconds.
+
+    A room's lock is held from ``take`` until ``sent``, and then at least ``interval`` after ``take``:
+    were it to lapse while its holder has read counts but not sent them yet (a busy event loop, a
+    slow database), another process could send newer counts first, and the room would end on the
+    older ones. A holder that dies mid-flush frees the room after ``hold_limit`` seconds.
     """
+
+    hold_limit = 5.0
 
     def __init__(self, url: str, prefix: str = "deliberate", member_ttl: float = 30.0) -> None:
         import redis
@@ -88,6 +100,15 @@ class RedisStore:
         self.process = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._local: dict[int, set[str]] = defaultdict(set)
         self._lock = threading.Lock()
+        self._held: list[str] = []
+        self._taken_at = 0.0
+        self._interval = 0.0
+        # Shorten a lock we still own to what is left of the interval (deleting it if nothing is).
+        self._release = self.redis.register_script(
+            "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end "
+            "if tonumber(ARGV[2]) > 0 then return redis.call('pexpire', KEYS[1], ARGV[2]) end "
+            "return redis.call('del', KEYS[1])"
+        )
 
     def _key(self, *parts: object) -> str:
         return ":".join([self.prefix, *map(str, parts)])
@@ -102,13 +123,15 @@ class RedisStore:
         self.redis.sadd(self._key("presence-rooms"), question_id)
 
     def take(self, interval: float) -> tuple[dict[int, set[int]], set[int]]:
-        lock_ms = max(int(interval * 1000), 1)
+        lock_ms = max(int(self.hold_limit * 1000), int(interval * 1000), 1)
+        self._taken_at, self._interval = time.monotonic(), interval
         tallies: dict[int, set[int]] = {}
         presence: set[int] = set()
         for raw in self.redis.smembers(self._key("tally-rooms")):
             qid = int(raw)
             if not self.redis.set(self._key("tally-lock", qid), self.process, nx=True, px=lock_ms):
-                continue  # another process flushed this room less than an interval ago
+                continue  # another process flushed this room less than an interval ago, or still is
+            self._held.append(self._key("tally-lock", qid))
             pipe = self.redis.pipeline(transaction=True)
             pipe.smembers(self._key("tally", qid))
             pipe.delete(self._key("tally", qid))
@@ -119,9 +142,17 @@ class RedisStore:
         for raw in self.redis.smembers(self._key("presence-rooms")):
             qid = int(raw)
             if self.redis.set(self._key("presence-lock", qid), self.process, nx=True, px=lock_ms):
+                self._held.append(self._key("presence-lock", qid))
                 self.redis.srem(self._key("presence-rooms"), qid)
                 presence.add(qid)
         return tallies, presence
+
+    def sent(self) -> None:
+        """What ``take`` returned has been sent: the rooms' locks keep only the rest of the interval."""
+        left_ms = int((self._interval - (time.monotonic() - self._taken_at)) * 1000)
+        held, self._held = self._held, []
+        for key in held:
+            self._release(keys=[key], args=[self.process, max(left_ms, 0)])
 
     def join(self, question_id: int, sid: str) -> None:
         with self._lock:
@@ -183,18 +214,22 @@ class Broadcaster:
         """Send what changed since the last flush; returns the number of messages sent."""
         tallies, presence = self.store.take(self.interval)
         sent = 0
-        for qid, ids in tallies.items():
-            counts = self.read_counts(qid, ids)
-            if counts:
-                payload: dict[str, Any] = {
-                    "question_id": qid,
-                    "counts": {str(cid): [agree, disagree] for cid, (agree, disagree) in counts.items()},
-                }
-                self.publisher.emit("tally", payload, rooms(qid))
+        try:
+            for qid, ids in tallies.items():
+                counts = self.read_counts(qid, ids)
+                if counts:
+                    payload: dict[str, Any] = {
+                        "question_id": qid,
+                        "counts": {str(cid): [agree, disagree] for cid, (agree, disagree) in counts.items()},
+                    }
+                    self.publisher.emit("tally", payload, rooms(qid))
+                    sent += 1
+            for qid in presence:
+                count = self.store.count(qid)
+                self.publisher.emit("presence", {"question_id": qid, "count": count}, rooms(qid))
                 sent += 1
-        for qid in presence:
-            self.publisher.emit("presence", {"question_id": qid, "count": self.store.count(qid)}, rooms(qid))
-            sent += 1
+        finally:
+            self.store.sent()
         return sent
 
     def start(self, socketio) -> None:

@@ -7,6 +7,21 @@ from deliberate.realtime.broadcaster import Broadcaster, MemoryStore, RedisStore
 from deliberate.realtime.publisher import SocketIOPublisher
 
 
+def message_channel(queue: str | None) -> str:
+    """The Redis publish/subscribe channel of the deployment whose message queue is ``queue``.
+
+    Publish/subscribe ignores the Redis database number, and room names (question ids) repeat from one
+    database to the next: two deployments sharing a Redis server on different databases (production
+    on /0, staging on /1) would otherwise deliver each other's posts. One channel per database keeps
+    them apart, as the database keeps their presence and tallies apart.
+    """
+    if not queue:
+        return "deliberate"
+    from redis.connection import parse_url
+
+    return f"deliberate-db{parse_url(queue).get('db') or 0}"
+
+
 def init_app(app: Flask) -> None:
     publisher = app.config.get("PUBLISHER") or SocketIOPublisher(socketio)
     queue = app.config["MESSAGE_QUEUE"]

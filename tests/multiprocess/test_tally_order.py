@@ -1,0 +1,67 @@
+"""Two broadcasters sharing one Redis, as two processes do: the last tally a room hears is the true one.
+
+A process reads the counts of a room, then emits them; if it stalls in between (a busy event loop, a
+slow database) for longer than the interval, another process must not read newer counts and emit
+them first, or the room would end on the stale ones, and nothing would correct them.
+"""
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import redis
+from services import redis_url
+
+from deliberate.realtime.broadcaster import Broadcaster, RedisStore
+from deliberate.realtime.publisher import RecordingPublisher
+
+REDIS_DB = 12
+INTERVAL = 0.05
+QUESTION, CONTRIBUTION = 7, 70
+
+
+@pytest.fixture
+def queue() -> Iterator[str]:
+    url = redis_url(REDIS_DB)
+    redis.Redis.from_url(url).flushdb()
+    yield url
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_a_process_stalled_between_reading_and_sending_a_tally_is_not_overtaken(queue):
+    database = {CONTRIBUTION: (1, 0)}
+    sent = RecordingPublisher()  # Redis delivers in publication order: one list stands for the room
+    stalled, resume = threading.Event(), threading.Event()
+
+    def read_and_stall(question_id, ids):
+        counts = {cid: database[cid] for cid in ids}
+        stalled.set()
+        assert resume.wait(10), "the test never resumed the stalled process"
+        return counts
+
+    slow = Broadcaster(RedisStore(queue), sent, read_and_stall, INTERVAL)
+    fast = Broadcaster(RedisStore(queue), sent, lambda qid, ids: {c: database[c] for c in ids}, INTERVAL)
+    slow.mark_tallies(QUESTION, [CONTRIBUTION])
+    flushing = threading.Thread(target=slow.flush)
+    flushing.start()
+    assert stalled.wait(10)
+    database[CONTRIBUTION] = (2, 0)  # a vote commits while the slow process holds the old counts
+    fast.mark_tallies(QUESTION, [CONTRIBUTION])
+
+    # The fast process keeps flushing for ten intervals while the slow one is stalled...
+    overtaken = threading.Event()
+    for _ in range(10):
+        if fast.flush():
+            overtaken.set()
+            break
+        overtaken.wait(INTERVAL)
+    resume.set()
+    flushing.join(10)
+    # ...and, once the slow one has sent, gets its turn within an interval or two.
+    for _ in range(40):
+        if fast.flush():
+            break
+        overtaken.wait(INTERVAL)
+
+    tallies = [payload["counts"][str(CONTRIBUTION)] for payload in sent.events("tally")]
+    assert tallies[-1] == [2, 0], tallies
