@@ -4,6 +4,8 @@ Organisers are a site-wide role and may do everything in every session; the othe
 the person's registration to the session.
 """
 
+from flask_babel import gettext as _
+
 from deliberate.accounts.models import User
 from deliberate.errors import DomainError, forbidden
 from deliberate.extensions import db
@@ -33,7 +35,7 @@ def role_in(user: User | None, session: PanelSession | int) -> str | None:
 
 def require_user(user: User | None) -> User:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise DomainError("unauthenticated", "Log in first.")
+        raise DomainError("unauthenticated", _("Log in first."))
     return user
 
 
@@ -43,7 +45,7 @@ def require_role(
     """The user's role, or an error: unauthenticated, not registered, or not allowed to."""
     role = role_in(require_user(user), session)
     if role is None:
-        raise forbidden("Register for this session first.")
+        raise forbidden(_("Register for this session first."))
     if allowed is not None and role not in allowed:
         raise forbidden()
     return role
@@ -56,5 +58,5 @@ def may_cluster(role: str, session: PanelSession) -> bool:
 def require_organiser(user: User | None) -> User:
     user = require_user(user)
     if not user.is_organiser:
-        raise forbidden("Only organisers may do that.")
+        raise forbidden(_("Only organisers may do that."))
     return user

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from deliberate.errors import DomainError, invalid
@@ -29,10 +30,10 @@ def json_body() -> dict[str, Any]:
     posts: a browser will not send it cross-origin without a CORS preflight, which we never allow.
     """
     if not request.is_json:
-        raise DomainError("invalid", "Send a JSON body with Content-Type: application/json.")
+        raise DomainError("invalid", _("Send a JSON body with Content-Type: application/json."))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise invalid("The body must be a JSON object.")
+        raise invalid(_("The body must be a JSON object."))
     return body
 
 

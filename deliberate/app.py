@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -59,6 +60,7 @@ def _init_socketio(app: Flask) -> None:
         app,
         async_mode=app.config.get("ASYNC_MODE") or asyncmode.MODE,
         message_queue=app.config["MESSAGE_QUEUE"],
+        channel=realtime_setup.message_channel(app.config["MESSAGE_QUEUE"]),
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
         max_http_buffer_size=app.config["MAX_HTTP_BUFFER_SIZE"],
         # Handlers read the login from the cookie on every event; they never write the session.
@@ -120,12 +122,12 @@ def _register_template_helpers(app: Flask) -> None:
         from flask import redirect, url_for
 
         if api_errors.wants_json():
-            return api_errors.error_response("unauthenticated", "Log in first.", 401)
+            return api_errors.error_response("unauthenticated", _("Log in first."), 401)
         return redirect(url_for("accounts.login", next=request.full_path))
 
     @app.context_processor
     def template_globals():
-        from deliberate.labels import change_names, detail_names, role_names, status_names
+        from deliberate.labels import action_names, change_names, detail_names, role_names, status_names
 
         return {
             "language": current_language(),
@@ -134,5 +136,6 @@ def _register_template_helpers(app: Flask) -> None:
             "detail_names": detail_names(),
             "status_names": status_names(),
             "change_names": change_names(),
+            "action_names": action_names(),
             "has_rooms": "rooms" in app.blueprints,
         }

@@ -6,6 +6,8 @@ Services raise them; routes turn them into a 4xx JSON body and socket handlers i
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 HTTP_STATUS = {
     "unauthenticated": 401,
     "forbidden": 403,
@@ -40,5 +42,5 @@ def not_found(message: str) -> DomainError:
     return DomainError("not_found", message)
 
 
-def forbidden(message: str = "You may not do that in this session.") -> DomainError:
-    return DomainError("forbidden", message)
+def forbidden(message: str | None = None) -> DomainError:
+    return DomainError("forbidden", message or _("You may not do that in this session."))

@@ -1,6 +1,6 @@
 """Which language a person sees: ``?lang=`` (remembered), their account's, the browser's, English."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -8,6 +8,8 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # the CLI and background work speak English
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:

@@ -45,3 +45,22 @@ def change_names() -> dict[str, str]:
         "cluster_removed": _("cluster removed"),
         "label": _("cluster renamed"),
     }
+
+
+def action_names() -> dict[str, str]:
+    """What the audit log records (see ``record(...)`` calls): the code, and what a person reads."""
+    return {
+        "session_created": _("Session created"),
+        "session_updated": _("Session updated"),
+        "role_granted": _("Role granted"),
+        "role_revoked": _("Role revoked"),
+        "question_opened": _("Question opened"),
+        "question_closed": _("Question closed"),
+        "contribution_hidden": _("Contribution hidden"),
+        "contribution_restored": _("Contribution restored"),
+        "clusters_merged": _("Clusters merged"),
+        "report_submitted": _("Report submitted"),
+        "report_commented": _("Comment on the report"),
+        "report_approved": _("Report approved"),
+        "report_changes_requested": _("Changes requested on the report"),
+    }

@@ -3,6 +3,8 @@
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+
 from deliberate.errors import invalid
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -11,10 +13,11 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 def text(value: Any, field: str, *, min_length: int = 1, max_length: int) -> str:
     """A trimmed string between the limits, or an ``invalid`` error naming the field."""
     if not isinstance(value, str):
-        raise invalid(f"{field} must be a string.")
+        raise invalid(_("%(field)s must be a string.", field=field))
     value = value.strip()
     if not min_length <= len(value) <= max_length:
-        raise invalid(f"{field} must be {min_length} to {max_length} characters long.")
+        limits = {"min": min_length, "max": max_length}
+        raise invalid(_("%(field)s must be %(min)s to %(max)s characters long.", field=field, **limits))
     return value
 
 
@@ -27,7 +30,7 @@ def optional_text(value: Any, field: str, *, max_length: int) -> str | None:
 def identifier(value: Any, field: str) -> int:
     """A positive integer id (booleans are not ids, even though Python says they are ints)."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise invalid(f"{field} must be a positive integer.")
+        raise invalid(_("%(field)s must be a positive integer.", field=field))
     return value
 
 
@@ -38,11 +41,12 @@ def optional_identifier(value: Any, field: str) -> int | None:
 def email(value: Any) -> str:
     value = text(value, "email", max_length=254).lower()
     if not EMAIL.match(value):
-        raise invalid("email is not a valid e-mail address.")
+        raise invalid(_("email is not a valid e-mail address."))
     return value
 
 
 def choice(value: Any, field: str, choices: tuple[str, ...] | frozenset[str]) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise invalid(f"{field} must be one of {', '.join(sorted(choices))}.")
+        names = ", ".join(sorted(choices))
+        raise invalid(_("%(field)s must be one of %(choices)s.", field=field, choices=names))
     return value

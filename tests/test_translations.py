@@ -140,7 +140,8 @@ def test_compiled_catalogue_matches_its_source(catalog):
         committed = read_mo(f)
 
     def contents(compiled):
-        return {(m.context, m.id): m.string for m in compiled if m.id}
+        # A plural message's id and strings are lists in a read .mo: tuples, to be dictionary keys.
+        return {(m.context, tuple(ids(m))): tuple(strings(m)) for m in compiled if m.id}
 
     assert contents(committed) == contents(read_mo(fresh)), f"{mo} is out of date: run translations/update.sh"
 

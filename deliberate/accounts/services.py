@@ -1,5 +1,6 @@
 """Accounts: create, authenticate. Callers commit."""
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from deliberate import validation
@@ -27,14 +28,14 @@ def create_user(
     email = validation.email(email)
     name = validation.text(name, "name", max_length=120)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise invalid(f"password must be at least {MIN_PASSWORD} characters long.")
+        raise invalid(_("password must be at least %(min)s characters long.", min=MIN_PASSWORD))
     if len(password) > 1024:
-        raise invalid("password is too long.")
+        raise invalid(_("password is too long."))
     organisation = validation.optional_text(organisation, "organisation", max_length=200)
     if language is not None:
         language = validation.choice(language, "language", LANGUAGES)
     if find_by_email(email):
-        raise DomainError("conflict", "An account with this e-mail address already exists.")
+        raise DomainError("conflict", _("An account with this e-mail address already exists."))
     user = User(
         email=email,
         name=name,
@@ -50,10 +51,10 @@ def create_user(
 
 def authenticate(email: object, password: object) -> User:
     if not isinstance(email, str) or not isinstance(password, str):
-        raise invalid("email and password are required.")
+        raise invalid(_("email and password are required."))
     user = find_by_email(email)
     if user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
-        raise DomainError("unauthenticated", "Wrong e-mail address or password.")
+        raise DomainError("unauthenticated", _("Wrong e-mail address or password."))
     return user
 
 

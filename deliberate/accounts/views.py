@@ -106,5 +106,5 @@ def api_logout():
 @api.route("/me", methods=["GET"])
 def api_me():
     if not current_user.is_authenticated:
-        raise DomainError("unauthenticated", "Log in first.")
+        raise DomainError("unauthenticated", _("Log in first."))
     return jsonify({"user": current_user.as_dict()})

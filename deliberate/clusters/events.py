@@ -1,5 +1,6 @@
 """Socket.IO events of clustering; same shape as the room's (parse, check role, service, commit, ack)."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from deliberate.access import require_role
@@ -23,7 +24,7 @@ def cluster_create(payload: dict) -> dict:
 @handler("cluster_assign")
 def cluster_assign(payload: dict) -> dict:
     if "cluster_id" not in payload:
-        raise invalid("cluster_id is required (null to unassign).")
+        raise invalid(_("cluster_id is required (null to unassign)."))
     contribution = get_contribution(payload.get("contribution_id"))
     role = require_role(current_user, contribution.question.session)
     contribution = get_contribution(contribution.id, role)

@@ -3,6 +3,8 @@
 Services check the actor's role, flush, and leave the room's events in the outbox.
 """
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import func, update
 
 from deliberate import validation
@@ -29,13 +31,13 @@ def get_cluster(cluster_id: object) -> Cluster:
     cluster_id = validation.identifier(cluster_id, "cluster_id")
     cluster = db.session.get(Cluster, cluster_id)
     if cluster is None:
-        raise not_found("No such cluster.")
+        raise not_found(_("No such cluster."))
     return cluster
 
 
 def _require_clusterer(role: str, question: Question) -> None:
     if not may_cluster(role, question.session):
-        raise forbidden("You may not cluster contributions in this session.")
+        raise forbidden(_("You may not cluster contributions in this session."))
 
 
 def _publish_cluster(cluster: Cluster) -> None:
@@ -60,13 +62,13 @@ def create(
     moved = []
     if contribution_ids is not None:
         if not isinstance(contribution_ids, list) or len(contribution_ids) > 5000:
-            raise invalid("contribution_ids must be a list of contribution ids.")
+            raise invalid(_("contribution_ids must be a list of contribution ids."))
         ids = {validation.identifier(i, "contribution_ids") for i in contribution_ids}
         moved = db.session.scalars(
             db.select(Contribution).where(Contribution.id.in_(ids), Contribution.question_id == question.id)
         ).all()
         if len(moved) != len(ids):
-            raise not_found("Some of those contributions are not in this question.")
+            raise not_found(_("Some of those contributions are not in this question."))
         for contribution in moved:
             contribution.cluster_id = cluster.id
         db.session.flush()
@@ -85,7 +87,7 @@ def assign(actor: User, role: str, contribution: Contribution, cluster_id: objec
     else:
         target = get_cluster(cluster_id)
         if target.question_id != question.id:
-            raise invalid("That cluster belongs to another question.")
+            raise invalid(_("That cluster belongs to another question."))
     previous = contribution.cluster_id
     if previous == (target.id if target else None):
         return contribution
@@ -106,9 +108,9 @@ def merge(actor: User, role: str, cluster: Cluster, into_id: object) -> Cluster:
     _require_clusterer(role, cluster.question)
     target = get_cluster(into_id)
     if target.id == cluster.id:
-        raise invalid("A cluster cannot be merged into itself.")
+        raise invalid(_("A cluster cannot be merged into itself."))
     if target.question_id != question:
-        raise invalid("Both clusters must belong to the same question.")
+        raise invalid(_("Both clusters must belong to the same question."))
     db.session.execute(
         update(Contribution).where(Contribution.cluster_id == cluster.id).values(cluster_id=target.id)
     )
@@ -144,16 +146,21 @@ def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> C
     """Rename a cluster or change its synthesis (moderators; renaming also for whoever may cluster)."""
     question = cluster.question
     if not changes or not set(changes) <= {"label", "synthesis"}:
-        raise invalid("Give label and/or synthesis, nothing else.")
+        raise invalid(_("Give label and/or synthesis, nothing else."))
     if "synthesis" in changes and role not in MODERATING:
-        raise forbidden("Only moderators write syntheses.")
+        raise forbidden(_("Only moderators write syntheses."))
     _require_clusterer(role, question)
     if "label" in changes:
         cluster.label = validation.text(changes["label"], "label", max_length=MAX_LABEL)
     if "synthesis" in changes:
         text = changes["synthesis"]
         if not isinstance(text, str) or len(text) > MAX_SYNTHESIS:
-            raise invalid(f"synthesis must be Markdown text of at most {MAX_SYNTHESIS:,} characters.")
+            raise invalid(
+                _(
+                    "synthesis must be Markdown text of at most %(max)s characters.",
+                    max=format_number(MAX_SYNTHESIS),
+                )
+            )
         cluster.synthesis = text.strip()
     db.session.flush()
     bump_seq(question)
@@ -164,7 +171,7 @@ def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> C
 def suggestions(actor: User, role: str, question: Question) -> list[Suggestion]:
     """Suggested themes for the visible contributions; computed, never stored."""
     if role not in MODERATING:
-        raise forbidden("Only moderators ask for suggested themes.")
+        raise forbidden(_("Only moderators ask for suggested themes."))
     rows = db.session.execute(
         db.select(Contribution.id, Contribution.text)
         .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))

@@ -1,6 +1,7 @@
 """HTTP API of clusters: rename and synthesis, suggested themes, Markdown preview, coverage."""
 
 from flask import Blueprint, Flask, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from deliberate.access import MODERATING, require_role
@@ -48,7 +49,7 @@ def preview(question_id: int):
     require_role(current_user, question.session, MODERATING)
     text = body.get("markdown")
     if not isinstance(text, str) or len(text) > services.MAX_SYNTHESIS:
-        raise invalid("markdown must be text.")
+        raise invalid(_("markdown must be text."))
     return jsonify({"html": markdown.render(text)})
 
 

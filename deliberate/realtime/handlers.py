@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from deliberate.errors import DomainError, invalid
@@ -29,9 +30,9 @@ def handler(name: str) -> Callable:
         def wrapper(payload: Any = None, *_extra: Any) -> dict:
             try:
                 if not isinstance(payload, dict):
-                    raise invalid("The payload must be a JSON object.")
+                    raise invalid(_("The payload must be a JSON object."))
                 if not current_user.is_authenticated:
-                    raise DomainError("unauthenticated", "Log in first.")
+                    raise DomainError("unauthenticated", _("Log in first."))
                 result = function(payload)
                 db.session.commit()
                 return {"ok": True, **result}

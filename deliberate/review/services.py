@@ -4,6 +4,7 @@ A version is a frozen snapshot of the report, numbered per session and kept fore
 version is what registered participants read after the session.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from deliberate import validation
@@ -33,7 +34,7 @@ def get_version(session: PanelSession, number: object) -> ReportVersion:
         db.select(ReportVersion).where(ReportVersion.session_id == session.id, ReportVersion.number == number)
     )
     if version is None:
-        raise not_found("No such version.")
+        raise not_found(_("No such version."))
     return version
 
 
@@ -58,7 +59,7 @@ def approved_version(session: PanelSession) -> ReportVersion | None:
 def submit(actor: User, role: str, session: PanelSession, language: object) -> ReportVersion:
     """Freeze the current report as the next version, for the rapporteurs to review."""
     if role not in MODERATING:
-        raise forbidden("Only moderators submit the report.")
+        raise forbidden(_("Only moderators submit the report."))
     language = validation.choice(language, "lang", LANGUAGES)
     last = db.session.scalar(
         db.select(func.max(ReportVersion.number)).where(ReportVersion.session_id == session.id)
@@ -87,10 +88,10 @@ def submit(actor: User, role: str, session: PanelSession, language: object) -> R
 
 def comment(actor: User, role: str, version: ReportVersion, section: object, text: object) -> ReviewComment:
     if role not in REVIEWS | MODERATING:
-        raise forbidden("Only rapporteurs and moderators comment on the report.")
+        raise forbidden(_("Only rapporteurs and moderators comment on the report."))
     section = validation.text(section, "section", max_length=40)
     if section not in sections(version.snapshot):
-        raise DomainError("invalid", "That section is not part of this version.")
+        raise DomainError("invalid", _("That section is not part of this version."))
     text = validation.text(text, "text", max_length=5000)
     entry = ReviewComment(version_id=version.id, author_id=actor.id, section=section, text=text)
     db.session.add(entry)
@@ -102,15 +103,15 @@ def comment(actor: User, role: str, version: ReportVersion, section: object, tex
 def decide(actor: User, role: str, version: ReportVersion, decision: object) -> ReportVersion:
     """Approve the version, or ask for changes; only the latest version can be decided."""
     if role not in REVIEWS:
-        raise forbidden("Only rapporteurs approve or ask for changes.")
+        raise forbidden(_("Only rapporteurs approve or ask for changes."))
     decision = validation.choice(decision, "decision", tuple(DECISIONS))
     latest = db.session.scalar(
         db.select(func.max(ReportVersion.number)).where(ReportVersion.session_id == version.session_id)
     )
     if version.number != latest:
-        raise DomainError("conflict", "A newer version has been submitted; review that one.")
+        raise DomainError("conflict", _("A newer version has been submitted; review that one."))
     if version.status != "submitted":
-        raise DomainError("conflict", "This version has already been decided.")
+        raise DomainError("conflict", _("This version has already been decided."))
     version.status = DECISIONS[decision]
     version.decided_by_id = actor.id
     version.decided_at = utcnow()

@@ -9,6 +9,8 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+
 from deliberate.errors import DomainError
 
 
@@ -31,5 +33,6 @@ class RateLimiter:
                 hits.popleft()
             if len(hits) >= self.limit:
                 wait = max(1, int(hits[0] + self.window - now + 0.999))
-                raise DomainError("rate_limited", f"Too many at once: try again in {wait} s.")
+                message = _("Too many at once: try again in %(seconds)s s.", seconds=wait)
+                raise DomainError("rate_limited", message)
             hits.append(now)

@@ -6,6 +6,8 @@ the database and records what the room must hear (sent by the outbox once the tr
 
 from typing import NamedTuple
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +34,7 @@ def get_contribution(contribution_id: object, role: str | None = None) -> Contri
     contribution_id = validation.identifier(contribution_id, "contribution_id")
     contribution = db.session.get(Contribution, contribution_id)
     if contribution is None or (contribution.hidden and role is not None and role not in SEES_HIDDEN):
-        raise not_found("No such contribution.")
+        raise not_found(_("No such contribution."))
     return contribution
 
 
@@ -78,7 +80,7 @@ def post(
         if existing is not None:
             return existing, False
     if question.status != "open":
-        raise DomainError("closed", "This question is closed.")
+        raise DomainError("closed", _("This question is closed."))
     if language is not None:
         language = validation.choice(language, "language", tuple(question.session.languages) or ("en",))
     else:
@@ -135,18 +137,18 @@ def vote_target(contribution_id: object) -> VoteTarget:
         .where(Contribution.id == contribution_id)
     ).one_or_none()
     if row is None:
-        raise not_found("No such contribution.")
+        raise not_found(_("No such contribution."))
     return VoteTarget(*row)
 
 
 def vote(actor: User, role: str, target: VoteTarget, value: object) -> tuple[int, int]:
     """Record, change or withdraw (0) the actor's vote; returns the contribution's new counts."""
     if target.hidden and role not in SEES_HIDDEN:
-        raise not_found("No such contribution.")
+        raise not_found(_("No such contribution."))
     if isinstance(value, bool) or value not in VOTE_VALUES:
-        raise invalid("value must be 1 (agree), -1 (disagree) or 0 (withdraw).")
+        raise invalid(_("value must be 1 (agree), -1 (disagree) or 0 (withdraw)."))
     if target.status != "open":
-        raise DomainError("closed", "This question is closed.")
+        raise DomainError("closed", _("This question is closed."))
     # Lock the contribution row while reading the previous vote, so that concurrent votes on it apply
     # their deltas one at a time (PostgreSQL; SQLite serialises writers and leaves FOR UPDATE out).
     old = db.session.execute(
@@ -194,7 +196,7 @@ def _counts(contribution_id: int) -> tuple[int, int]:
 
 def moderate(actor: User, role: str, contribution: Contribution, action: object) -> Contribution:
     if role not in MODERATING:
-        raise forbidden("Only moderators may hide or restore contributions.")
+        raise forbidden(_("Only moderators may hide or restore contributions."))
     action = validation.choice(action, "action", ("hide", "restore"))
     hide = action == "hide"
     if contribution.hidden == hide:
@@ -221,9 +223,9 @@ def moderate(actor: User, role: str, contribution: Contribution, action: object)
 def update_question(actor: User, role: str, question: Question, changes: dict, language: str) -> Question:
     """Open or close a question, or change its synthesis (moderators)."""
     if role not in MODERATING:
-        raise forbidden("Only moderators may change a question.")
+        raise forbidden(_("Only moderators may change a question."))
     if not changes or not set(changes) <= {"status", "synthesis"}:
-        raise invalid("Give status and/or synthesis, nothing else.")
+        raise invalid(_("Give status and/or synthesis, nothing else."))
     if "status" in changes:
         status = validation.choice(changes["status"], "status", QUESTION_STATUSES)
         if status != question.status:
@@ -237,7 +239,9 @@ def update_question(actor: User, role: str, question: Question, changes: dict, l
     if "synthesis" in changes:
         synthesis = changes["synthesis"]
         if not isinstance(synthesis, str) or len(synthesis) > 50_000:
-            raise invalid("synthesis must be Markdown text of at most 50,000 characters.")
+            raise invalid(
+                _("synthesis must be Markdown text of at most %(max)s characters.", max=format_number(50_000))
+            )
         question.synthesis = synthesis.strip()
     db.session.flush()
     outbox.publish(question.id, "question", question_view(question, language))

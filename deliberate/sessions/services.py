@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from deliberate import validation
 from deliberate.accounts.models import User
 from deliberate.audit.services import record
@@ -19,10 +21,10 @@ DEFAULT_QUESTION_COUNT = 5
 
 def get_session(code: object) -> PanelSession:
     if not isinstance(code, str):
-        raise not_found("No such session.")
+        raise not_found(_("No such session."))
     session = db.session.scalar(db.select(PanelSession).where(PanelSession.code == code.strip().lower()))
     if session is None:
-        raise not_found(f"No session with code {code!r}.")
+        raise not_found(_("No session with code '%(code)s'.", code=code))
     return session
 
 
@@ -30,7 +32,7 @@ def get_question(question_id: object) -> Question:
     question_id = validation.identifier(question_id, "question_id")
     question = db.session.get(Question, question_id)
     if question is None:
-        raise not_found("No such question.")
+        raise not_found(_("No such question."))
     return question
 
 
@@ -77,7 +79,7 @@ def revoke(session: PanelSession, user: User, actor: User | None) -> None:
         db.select(Registration).where(Registration.user_id == user.id, Registration.session_id == session.id)
     )
     if registration is None:
-        raise not_found("That person is not registered for this session.")
+        raise not_found(_("That person is not registered for this session."))
     db.session.delete(registration)
     record("role_revoked", actor, session.id, email=user.email, role=registration.role)
     db.session.flush()
@@ -113,43 +115,51 @@ class SessionDraft:
 
     def validate(self) -> "SessionDraft":
         if not isinstance(self.code, str) or not CODE.match(self.code.strip().lower()):
-            raise invalid("code must be 3 to 64 lowercase letters, digits or hyphens.")
+            raise invalid(_("code must be 3 to 64 lowercase letters, digits or hyphens."))
         self.code = self.code.strip().lower()
         if not self.languages or any(lang not in LANGUAGES for lang in self.languages):
-            raise invalid(f"languages must be chosen among {', '.join(LANGUAGES)}.")
+            raise invalid(_("languages must be chosen among %(choices)s.", choices=", ".join(LANGUAGES)))
         self.languages = list(dict.fromkeys(self.languages))
         if self.original_language not in self.languages:
             self.original_language = self.languages[0]
-        self.title = self._texts(self.title, "title", 300, required=True)
-        self.description = self._texts(self.description, "description", 20000)
-        self.summary = self._texts(self.summary, "summary", 5000)
+        self.title = self._texts(self.title, _("title"), 300, required=True)
+        self.description = self._texts(self.description, _("description"), 20000)
+        self.summary = self._texts(self.summary, _("summary"), 5000)
         if self.date and not DATE.match(self.date):
-            raise invalid("date must be YYYY-MM-DD.")
-        for name in ("start_time", "end_time"):
+            raise invalid(_("date must be YYYY-MM-DD."))
+        for name, label in (("start_time", _("start time")), ("end_time", _("end time"))):
             value = getattr(self, name)
             if value and not TIME.match(value):
-                raise invalid(f"{name} must be HH:MM.")
+                raise invalid(_("%(field)s must be HH:MM.", field=label))
         if not self.questions:
-            raise invalid("A session needs at least one question.")
+            raise invalid(_("A session needs at least one question."))
         if len(self.questions) > 20:
-            raise invalid("A session has at most 20 questions.")
+            raise invalid(_("A session has at most %(max)s questions.", max=20))
         self.questions = [
-            self._texts(q, f"question {i}", 1000, required=True) for i, q in enumerate(self.questions, 1)
+            self._texts(q, _("question %(n)s", n=i), 1000, required=True)
+            for i, q in enumerate(self.questions, 1)
         ]
         return self
 
     def _texts(self, texts: object, name: str, max_length: int, required: bool = False) -> dict[str, str]:
         if not isinstance(texts, dict):
-            raise invalid(f"{name} must give a text per language.")
+            raise invalid(_("%(field)s must give a text per language.", field=name))
         clean = {}
         for lang in self.languages:
             value = texts.get(lang)
             if isinstance(value, str) and value.strip():
                 if len(value.strip()) > max_length:
-                    raise invalid(f"{name} ({lang}) is longer than {max_length} characters.")
+                    raise invalid(
+                        _(
+                            "%(field)s (%(language)s) is longer than %(max)s characters.",
+                            field=name,
+                            language=lang,
+                            max=max_length,
+                        )
+                    )
                 clean[lang] = value.strip()
             elif required:
-                raise invalid(f"{name} is missing its text in {lang}.")
+                raise invalid(_("%(field)s is missing its text in %(language)s.", field=name, language=lang))
         return clean
 
 
@@ -160,7 +170,7 @@ def save_session(
     draft.validate()
     clash = db.session.scalar(db.select(PanelSession).where(PanelSession.code == draft.code))
     if clash is not None and clash is not session:
-        raise DomainError("conflict", f"A session with code {draft.code!r} already exists.")
+        raise DomainError("conflict", _("A session with code '%(code)s' already exists.", code=draft.code))
     creating = session is None
     if creating:
         session = PanelSession(code=draft.code)
@@ -202,7 +212,8 @@ def _remove_question(question: Question) -> None:
     )
     if has_content:
         raise DomainError(
-            "conflict", f"Question {question.position} has contributions and cannot be removed."
+            "conflict",
+            _("Question %(n)s has contributions and cannot be removed.", n=question.position),
         )
     question.session.questions.remove(question)
 

@@ -1,13 +1,9 @@
 // Clusters in the room: the panel, drag and drop, a keyboard path (a cluster menu on each
 // contribution), syntheses with preview, coverage, and suggested themes for moderators.
 const room = window.deliberateRoom;
-const { config, state, live, el, announce } = room;
+const { config, state, live, el, announce, count } = room;
 const S = config.strings;
 const $ = (id) => document.getElementById(id);
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
-}
 
 function report(ack) {
   if (!ack.ok) $("post-error").textContent = `${S.error} ${ack.error.message}`;
@@ -44,7 +40,7 @@ function renderCluster(cluster) {
   const head = el("div", { class: "cluster-head" });
   head.append(el("h3", { class: "cluster-label" }, cluster.label));
   head.append(el("p", { class: "meta" },
-    `${fill(S.contributionsCount, { n: inside.length })} · ▲ ${agree} · ▼ ${disagree} · ${fill(S.supporters, { n: cluster.supporters ?? 0 })}`));
+    `${count("contributionsCount", inside.length)} · ▲ ${agree} · ▼ ${disagree} · ${count("supporters", cluster.supporters ?? 0)}`));
   li.append(head);
   if (config.mayCluster) {
     li.append(el("p", { class: "drop-hint meta" }, S.dropHere));

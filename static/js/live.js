@@ -23,9 +23,11 @@ export class PendingPosts {
 }
 
 export class LiveRoom {
-  constructor(questionId, handlers) {
+  // strings: the page's translated texts; `offline` and `timeout` become the messages of failed requests.
+  constructor(questionId, handlers, strings = {}) {
     this.questionId = questionId;
     this.handlers = handlers;
+    this.strings = strings;
     this.pending = new PendingPosts(questionId);
     this.socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
     this.socket.on("connect", () => this.joined());
@@ -36,14 +38,18 @@ export class LiveRoom {
     }
   }
 
+  setStrings(strings) {
+    this.strings = strings || {};
+  }
+
   request(event, payload) {
     return new Promise((resolve) => {
       if (!this.socket.connected) {
-        resolve({ ok: false, error: { code: "offline", message: "offline" } });
+        resolve({ ok: false, error: { code: "offline", message: this.strings.offline || "offline" } });
         return;
       }
       this.socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
-        resolve(err ? { ok: false, error: { code: "timeout", message: "no answer" } } : ack);
+        resolve(err ? { ok: false, error: { code: "timeout", message: this.strings.timeout || "no answer" } } : ack);
       });
     });
   }

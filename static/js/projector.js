@@ -1,8 +1,10 @@
 // Projector view: the most agreed contributions of a room, large, with live tallies.
 import { LiveRoom } from "./live.js";
+import { countText } from "./plurals.js";
 
 const config = JSON.parse(document.getElementById("projector-config").textContent);
 const contributions = new Map();
+const presence = (n) => countText((config.plurals || {}).presence, config.language, n);
 let redraw = null;
 
 function draw() {
@@ -42,7 +44,7 @@ new LiveRoom(config.questionId, {
   onState(state) {
     contributions.clear();
     for (const c of state.contributions) contributions.set(c.id, c);
-    document.getElementById("presence-count").textContent = String(state.presence ?? 0);
+    document.getElementById("presence-count").textContent = presence(state.presence ?? 0);
     document.getElementById("closed-banner").hidden = state.question.status === "open";
     scheduleDraw();
   },
@@ -56,10 +58,10 @@ new LiveRoom(config.questionId, {
       if (payload.hidden) contributions.delete(payload.id);
       else contributions.set(payload.id, { ...(contributions.get(payload.id) || {}), ...payload });
     } else if (name === "presence") {
-      document.getElementById("presence-count").textContent = String(payload.count);
+      document.getElementById("presence-count").textContent = presence(payload.count);
     } else if (name === "question") {
       document.getElementById("closed-banner").hidden = payload.status === "open";
     }
     scheduleDraw();
   },
-});
+}, config.strings);

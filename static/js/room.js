@@ -1,5 +1,6 @@
 // The room page: draws the state, applies live events, sends posts, votes and moderation.
 import { LiveRoom } from "./live.js";
+import { countText } from "./plurals.js";
 
 const config = JSON.parse(document.getElementById("room-config").textContent);
 const S = config.strings;
@@ -12,6 +13,11 @@ let languageFilter = "";
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
+}
+
+// "3 agree", "1 supporter"…: the plural form of the person's language (see plurals.js).
+function count(key, n) {
+  return countText((config.plurals || {})[key], config.language, n, S[key]);
 }
 
 function el(tag, attrs = {}, text = null) {
@@ -56,8 +62,8 @@ function renderContribution(c) {
   agree.append(el("span", {}, S.agree), el("span", { class: "count", "data-count": "agree" }, String(c.agree)));
   const disagree = el("button", { type: "button", class: "vote vote-disagree", "data-vote": "-1", "aria-pressed": String(c.my_vote === -1) });
   disagree.append(el("span", {}, S.disagree), el("span", { class: "count", "data-count": "disagree" }, String(c.disagree)));
-  agree.setAttribute("aria-label", `${S.agree}: ${fill(S.agreeCount, { n: c.agree })}`);
-  disagree.setAttribute("aria-label", `${S.disagree}: ${fill(S.disagreeCount, { n: c.disagree })}`);
+  agree.setAttribute("aria-label", `${S.agree}: ${count("agreeCount", c.agree)}`);
+  disagree.setAttribute("aria-label", `${S.disagree}: ${count("disagreeCount", c.disagree)}`);
   actions.append(agree, disagree);
   if (config.moderator) {
     actions.append(el("button", { type: "button", class: "link-button moderate", "data-action": c.hidden ? "restore" : "hide" },
@@ -97,8 +103,8 @@ function updateCounts(id, agree, disagree) {
   if (!li) return;
   li.querySelector('[data-count="agree"]').textContent = String(agree);
   li.querySelector('[data-count="disagree"]').textContent = String(disagree);
-  li.querySelector(".vote-agree").setAttribute("aria-label", `${S.agree}: ${fill(S.agreeCount, { n: agree })}`);
-  li.querySelector(".vote-disagree").setAttribute("aria-label", `${S.disagree}: ${fill(S.disagreeCount, { n: disagree })}`);
+  li.querySelector(".vote-agree").setAttribute("aria-label", `${S.agree}: ${count("agreeCount", agree)}`);
+  li.querySelector(".vote-disagree").setAttribute("aria-label", `${S.disagree}: ${count("disagreeCount", disagree)}`);
 }
 
 function setQuestion(q) {
@@ -129,7 +135,7 @@ const handlers = {
     state.contributions = new Map(snapshot.contributions.map((c) => [c.id, c]));
     state.clusters = new Map(snapshot.clusters.map((c) => [c.id, c]));
     setQuestion(snapshot.question);
-    $("presence-count").textContent = String(snapshot.presence ?? 0);
+    $("presence-count").textContent = count("presence", snapshot.presence ?? 0);
     renderList();
     document.dispatchEvent(new CustomEvent("room:state", { detail: snapshot }));
   },
@@ -158,15 +164,15 @@ const handlers = {
       const text = (payload.texts && payload.texts[config.language]) || payload.text;
       setQuestion({ ...payload, text });
     } else if (name === "presence") {
-      $("presence-count").textContent = String(payload.count);
+      $("presence-count").textContent = count("presence", payload.count);
     } else {
       document.dispatchEvent(new CustomEvent(`room:${name}`, { detail: payload }));
     }
   },
 };
 
-const live = new LiveRoom(config.questionId, handlers);
-window.deliberateRoom = { live, state, config, renderList, el, announce };
+const live = new LiveRoom(config.questionId, handlers, S);
+window.deliberateRoom = { live, state, config, renderList, el, announce, count };
 
 $("post-text").addEventListener("input", () => {
   const length = $("post-text").value.trim().length;

@@ -99,10 +99,10 @@ def fill(app, demo_session, make_member) -> SimpleNamespace:
 
         for key, votes in VOTES.items():
             for voter, value in votes.items():
-                rooms.vote(*actor(voter), db.session.get(Contribution, ids[key]), value)
+                rooms.vote(*actor(voter), rooms.vote_target(ids[key]), value)
         # A vote withdrawn: a Vote row with value 0 that must count for nothing.
-        rooms.vote(*actor("mona"), db.session.get(Contribution, ids["c5"]), 1)
-        rooms.vote(*actor("mona"), db.session.get(Contribution, ids["c5"]), 0)
+        rooms.vote(*actor("mona"), rooms.vote_target(ids["c5"]), 1)
+        rooms.vote(*actor("mona"), rooms.vote_target(ids["c5"]), 0)
         db.session.commit()
 
         moderator = actor("mona")
