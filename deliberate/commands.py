@@ -62,6 +62,9 @@ def serve(host: str, port: int, demo: bool) -> None:
         with app.app_context():
             ensure_demo()
             db.session.commit()
+    from deliberate.rooms.language import detect
+
+    detect("warm up the detector", "en")  # loads its models now rather than during the first post
     click.echo(f"Deliberate on http://{host}:{port}/ ({app.config['ASYNC_MODE_USED']})", err=True)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
 

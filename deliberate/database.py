@@ -67,6 +67,10 @@ def _alembic_config(connection) -> Config:
 def upgrade(app: Flask, revision: str = "head") -> None:
     """Bring the database up to ``revision``: an empty database gets the whole schema."""
     with app.app_context(), db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once must not migrate side by side: the first one
+            # migrates, the others wait here and then find nothing left to do.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
         command.upgrade(_alembic_config(connection), revision)
 
 

@@ -10,6 +10,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate import validation
 from deliberate.access import MODERATING, SEES_HIDDEN
@@ -39,9 +40,16 @@ def get_contribution(contribution_id: object, role: str | None = None) -> Contri
 
 
 def bump_seq(question: Question) -> int:
-    db.session.execute(update(Question).where(Question.id == question.id).values(seq=Question.seq + 1))
-    db.session.refresh(question, ["seq"])
-    return question.seq
+    """Count one more change to the room, in one statement, without dirtying the loaded question."""
+    seq = db.session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(seq=Question.seq + 1)
+        .returning(Question.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(question, "seq", seq)
+    return seq
 
 
 def room_state(question: Question, actor: User, role: str, language: str) -> dict:
@@ -87,7 +95,7 @@ def post(
         language = languages.detect(text, actor.language or question.session.original_language)
     contribution = Contribution(
         question_id=question.id,
-        author_id=actor.id,
+        author=actor,  # the loaded author, so the view below needs no query for the name
         author_role=role,
         text=text,
         language=language,

@@ -1,7 +1,7 @@
 """The room page, the projector view and the room's HTTP API."""
 
 import segno
-from flask import Blueprint, Flask, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
@@ -67,7 +67,9 @@ def projector(code: str, position: int):
     role = role_in(current_user, question.session)
     if role is None:
         abort(403)
-    join_url = request.host_url.rstrip("/") + url_for("sessions.show", code=question.session.code)
+    # Behind a proxy the request's own address may be internal: DELIBERATE_PUBLIC_URL says the real one.
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    join_url = base.rstrip("/") + url_for("sessions.show", code=question.session.code)
     qr_svg = segno.make(join_url, error="m").svg_inline(scale=8, dark="#111", light="#fff")
     return render_template(
         "rooms/projector.html", question=question, session=question.session, join_url=join_url, qr_svg=qr_svg

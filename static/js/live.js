@@ -67,8 +67,9 @@ export class LiveRoom {
 
   // A post is kept until the server acknowledges it; the server answers a resend with the same
   // client_id by returning the contribution it already has, so nothing is ever stored twice.
-  async post(text) {
+  async post(text, language = null) {
     const post = { client_id: newClientId(), text, question_id: this.questionId };
+    if (language) post.language = language;  // the author's choice; the server detects it otherwise
     this.pending.add(post);
     this.handlers.onPending(this.pending.all());
     return this.send(post);

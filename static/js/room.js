@@ -189,7 +189,7 @@ $("post-form").addEventListener("submit", async (event) => {
   if (text.length > config.maxLength) { $("post-error").textContent = S.tooLong; return; }
   box.value = "";
   $("post-counter").textContent = `0 / ${config.maxLength}`;
-  const ack = await live.post(text);
+  const ack = await live.post(text, $("post-language").value || null);
   if (!ack.ok && !["offline", "timeout"].includes(ack.error.code)) {
     $("post-error").textContent = `${S.error} ${ack.error.message}`;
     box.value = text;
