@@ -4,7 +4,7 @@ It runs on the same stack as Deliberate (Flask-SocketIO, the same async mode, th
 buffer and ping settings) but has no database, no login, no outbox and no presence, so what it spends
 per delivered message is the ceiling of the stack: Deliberate cannot do better than this.
 
-    /work/venv/bin/python bench/bare_relay.py --port 5100 --mode eventlet|gevent
+    python bench/bare_relay.py --port 5100 --mode eventlet|gevent
 
 The mode may also come from ``DELIBERATE_ASYNC_MODE``. Monkey patching happens before anything else is
 imported, exactly as ``deliberate/asyncmode.py`` does for the real server.

@@ -2,7 +2,7 @@
 
 Run from a checkout (full size; the PDF takes a while)::
 
-    /work/venv/bin/python bench/exports.py --questions 5 --contributions 1000 --votes 50000 --runs 3
+    python bench/exports.py --questions 5 --contributions 1000 --votes 50000 --runs 3
 
 A fresh SQLite database is filled with bulk inserts: the demo session's questions (5), each with
 ``--contributions`` contributions in mixed French, Spanish and English (the generator of

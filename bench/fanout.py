@@ -1,7 +1,7 @@
 """Fan-out: one poster, N receivers in one room; delivery latency and the server's CPU per delivery.
 
-    /work/venv/bin/python bench/fanout.py --clients 1000 --rate 2 --seconds 20 --mode eventlet
-    /work/venv/bin/python bench/fanout.py --clients 2000 --rate 2 --seconds 20 --mode eventlet --processes 2
+    python bench/fanout.py --clients 1000 --rate 2 --seconds 20 --mode eventlet
+    python bench/fanout.py --clients 2000 --rate 2 --seconds 20 --mode eventlet --processes 2
 
 One process: a fresh SQLite database (WAL, as in production), the Deliberate server (``deliberate serve``,
 one worker) and then, in the same run, the bare relay (bench/bare_relay.py, same async mode) get the

@@ -1,6 +1,6 @@
 """Server memory per connected client: RSS with none connected, then with N connected and joined.
 
-    /work/venv/bin/python bench/memory.py --clients 500,1000 --mode eventlet
+    python bench/memory.py --clients 500,1000 --mode eventlet
 
 For the Deliberate server (fresh SQLite database, one worker) and then the bare relay
 (bench/bare_relay.py, same async mode) in the same run: a few clients connect, join and leave first (so

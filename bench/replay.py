@@ -2,8 +2,8 @@
 
 Run from a checkout::
 
-    /work/venv/bin/python bench/replay.py --conversation brexit-consensus
-    /work/venv/bin/python bench/replay.py --conversation scoop-hivemind.biodiversity --baseline on
+    python bench/replay.py --conversation brexit-consensus
+    python bench/replay.py --conversation scoop-hivemind.biodiversity --baseline on
 
 A fresh SQLite database gets one attendee per Pol.is voter plus one poster. The poster posts every
 comment of comments.csv through the socket (in timestamp order, all of them: votes.csv also holds votes

@@ -2,7 +2,7 @@
 
 Run from a checkout::
 
-    /work/venv/bin/python bench/suggestions.py [--n 1000] [--runs 3] [--seed 0]
+    python bench/suggestions.py [--n 1000] [--runs 3] [--seed 0]
 
 Contributions are generated from eight theme vocabularies (French, Spanish, English) poured into random
 sentence templates with a seeded RNG, so runs are reproducible. The script prints the median time of

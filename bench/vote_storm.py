@@ -2,7 +2,7 @@
 
 Run from a checkout (full size, on a quiet machine)::
 
-    /work/venv/bin/python bench/vote_storm.py --clients 1000 --rate 200 --seconds 20 --contributions 20
+    python bench/vote_storm.py --clients 1000 --rate 200 --seconds 20 --contributions 20
 
 A fresh SQLite database gets ``--clients`` attendees; one of them posts ``--contributions`` contributions,
 then every client joins question 1 and the votes are spread over the clients at ``--rate`` votes per

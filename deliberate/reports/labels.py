@@ -104,3 +104,22 @@ def _offset(moment: datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, mins = divmod(abs(minutes), 60)
     return f" UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def session_facts(report: dict, labels: dict[str, str]) -> list[tuple[str, str]]:
+    """The report header's (name, value) lines, the same in every format."""
+    session = report["session"]
+    facts = [
+        (labels["code"], session["code"]),
+        (labels["date"], f"{session['date']}, {session['start_time']}–{session['end_time']}"),
+        (labels["timezone"], session["timezone"]),
+        (labels["languages"], ", ".join(session["languages"])),
+        *((detail["label"], detail["value"]) for detail in session["details"]),
+    ]
+    if version := report["version"]:
+        text = f"{version['number']} ({status_label(labels, version['status'])}"
+        if version.get("submitted_at"):
+            text += f", {labels['submitted']} {short_datetime(version['submitted_at'])}"
+        facts.append((labels["version"], text + ")"))
+    facts.append((labels["generated"], short_datetime(report["generated_at"])))
+    return facts

@@ -3,7 +3,7 @@
 import io
 import re
 
-from deliberate.reports.labels import role_label, short_datetime, status_label
+from deliberate.reports.labels import role_label, session_facts, status_label
 from deliberate.reports.render_csv import contributions_of
 
 # Word refuses XML-illegal control characters, which pasted text sometimes carries.
@@ -70,19 +70,7 @@ def _header(document, report: dict, labels: dict[str, str]) -> None:
     session = report["session"]
     document.add_paragraph(_clean(labels["report_title"]), style="Subtitle")
     document.add_heading(_clean(session["title"]), level=0)
-    facts = [
-        (labels["code"], session["code"]),
-        (labels["date"], f"{session['date']}, {session['start_time']}–{session['end_time']}"),
-        (labels["timezone"], session["timezone"]),
-        (labels["languages"], ", ".join(session["languages"])),
-        *((detail["label"], detail["value"]) for detail in session["details"]),
-    ]
-    if version := report["version"]:
-        text = f"{version['number']} ({status_label(labels, version['status'])}"
-        if version.get("submitted_at"):
-            text += f", {labels['submitted']} {short_datetime(version['submitted_at'])}"
-        facts.append((labels["version"], text + ")"))
-    facts.append((labels["generated"], short_datetime(report["generated_at"])))
+    facts = session_facts(report, labels)
     for name, value in facts:
         paragraph = document.add_paragraph()
         paragraph.add_run(_clean(f"{name}: ")).bold = True

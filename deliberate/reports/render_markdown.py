@@ -7,7 +7,7 @@ Markdown punctuation gets a backslash.
 
 import re
 
-from deliberate.reports.labels import role_label, short_datetime, short_time, status_label
+from deliberate.reports.labels import role_label, session_facts, short_time, status_label
 from deliberate.reports.render_csv import contributions_of
 
 _PUNCTUATION = re.compile(r"([\\`*_\[\]{}#|!~])")
@@ -31,23 +31,11 @@ def _escape_leading(match: re.Match) -> str:
 
 
 def render_markdown(report: dict, labels: dict[str, str]) -> bytes:
+    facts = session_facts(report, labels)
     labels = {key: escape_markdown(value) for key, value in labels.items()}
     session = report["session"]
     out = [f"# {escape_markdown(session['title'])}", "", f"*{labels['report_title']}*", ""]
-    facts = [
-        (labels["code"], session["code"]),
-        (labels["date"], f"{session['date']}, {session['start_time']}–{session['end_time']}"),
-        (labels["timezone"], session["timezone"]),
-        (labels["languages"], ", ".join(session["languages"])),
-        *((escape_markdown(detail["label"]), detail["value"]) for detail in session["details"]),
-    ]
-    if version := report["version"]:
-        text = f"{version['number']} ({status_label(labels, version['status'])}"
-        if version.get("submitted_at"):
-            text += f", {labels['submitted']} {short_datetime(version['submitted_at'])}"
-        facts.append((labels["version"], text + ")"))
-    facts.append((labels["generated"], short_datetime(report["generated_at"])))
-    out += [f"- **{name}:** {escape_markdown(str(value))}" for name, value in facts]
+    out += [f"- **{escape_markdown(name)}:** {escape_markdown(str(value))}" for name, value in facts]
     for paragraph in session["description"].split("\n\n"):
         if paragraph.strip():
             out += ["", escape_markdown(paragraph)]

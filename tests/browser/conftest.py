@@ -10,16 +10,13 @@ skipped, except on CI, where they fail.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+from servers import Server, operator_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,91 +31,15 @@ CHROMIUM_ARGS = [
 SESSION = "uclg-1-3-2"
 POSITION = 1
 PASSWORD = "browser-test-password"
-STARTUP_SECONDS = 30
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(folder: Path) -> dict[str, str]:
-    """The environment of a server started by hand: none of the test suite's DELIBERATE_* settings
-    (tests/conftest.py forces threading mode at import time; the real server runs eventlet)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DELIBERATE_")}
-    env.update(
-        {
-            "DELIBERATE_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "DELIBERATE_INSTANCE_PATH": str(folder),
-            "DELIBERATE_SECRET_KEY": "test",
-            # Every test posts a few times as the same people; the default (5 per 30 s) is for crowds.
-            "DELIBERATE_RATE_POSTS": "1000",
-            "PYTHONUNBUFFERED": "1",
-        }
+def _server(folder: Path) -> Server:
+    """One ``deliberate serve --demo`` process on its own SQLite database."""
+    # Every test posts a few times as the same people; the default (5 per 30 s) is for crowds.
+    env = operator_env(
+        folder, database_url=f"sqlite:///{folder / 'db.sqlite3'}", secret_key="test", rate_posts="1000"
     )
-    return env
-
-
-class Server:
-    """One ``deliberate serve --demo`` process; ``restart`` keeps its port and database."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = _server_env(folder)
-        self.log = folder / "server.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "deliberate.cli", "serve", "--port", str(self.port), "--demo"],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log_text()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)  # polling a starting process, not standing in for synchronisation
-        self.stop()
-        raise RuntimeError(f"the server did not answer /healthz in {STARTUP_SECONDS} s:\n{self.log_text()}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "deliberate.cli", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, f"deliberate {' '.join(args)}: {done.stderr}"
-        return done.stdout
+    return Server("the live server", folder, env)
 
 
 @dataclass
@@ -140,8 +61,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, chromium_path):
-    live = Server(tmp_path_factory.mktemp("live-server"))
-    live.start()
+    live = _server(tmp_path_factory.mktemp("live-server"))
+    live.start("--demo")
     yield live
     live.stop()
 

@@ -5,10 +5,6 @@ A ``Server`` is one ``python -m deliberate.cli serve`` subprocess configured as 
 that records every event it receives with its arrival time.
 """
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -18,95 +14,25 @@ from typing import Any
 
 import requests
 import socketio
+from servers import Server, free_port, operator_env  # noqa: F401  (re-exported for the tests)
 
 SESSION = "uclg-1-3-2"
 PASSWORD = "multi-process-password"
-STARTUP_SECONDS = 60
 EVENT_SECONDS = 10
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def server_env(folder: Path, database_url: str, queue_url: str, mode: str) -> dict[str, str]:
-    """A server's environment as an operator would write it: none of the test suite's DELIBERATE_*
-    settings (tests/conftest.py forces threading mode and no queue at import time)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DELIBERATE_")}
-    env.update(
-        {
-            "DELIBERATE_ASYNC_MODE": mode,
-            "DELIBERATE_DATABASE_URL": database_url,
-            "DELIBERATE_MESSAGE_QUEUE": queue_url,
-            "DELIBERATE_SECRET_KEY": "multi-process-secret",
-            "DELIBERATE_INSTANCE_PATH": str(folder),
-            # The tests post and vote quickly as the same few people; the defaults are for crowds.
-            "DELIBERATE_RATE_POSTS": "100000",
-            "DELIBERATE_RATE_VOTES": "100000",
-            "PYTHONUNBUFFERED": "1",
-        }
+    """A process of the deployment: shared database and queue, its own async mode."""
+    # The tests post and vote quickly as the same few people; the default limits are for crowds.
+    return operator_env(
+        folder,
+        async_mode=mode,
+        database_url=database_url,
+        message_queue=queue_url,
+        secret_key="multi-process-secret",
+        rate_posts="100000",
+        rate_votes="100000",
     )
-    return env
-
-
-class Server:
-    """One ``python -m deliberate.cli serve`` process."""
-
-    def __init__(self, name: str, folder: Path, env: dict[str, str]) -> None:
-        self.name = name
-        self.folder = folder
-        self.env = env
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = folder / "server.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, *extra: str) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "deliberate.cli", "serve", "--port", str(self.port), *extra],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_text()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)  # polling a starting process, not standing in for synchronisation
-        self.stop()
-        raise RuntimeError(f"{self.name} did not answer /healthz in {STARTUP_SECONDS} s:\n{self.log_text()}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "deliberate.cli", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, f"deliberate {' '.join(args)}: {done.stderr}"
-        return done.stdout
 
 
 class System:
