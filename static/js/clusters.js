@@ -286,6 +286,7 @@ document.addEventListener("room:state", (event) => {
   refreshCoverage();
 });
 document.addEventListener("room:rendered", () => { decorateContributions(); renderPanel(); });
+document.addEventListener("room:counts", () => renderPanel());
 document.addEventListener("room:question", (event) => {
   if ($("question-synthesis-view")) $("question-synthesis-view").innerHTML = event.detail.synthesis_html || "";
 });

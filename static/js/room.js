@@ -94,11 +94,23 @@ function renderList() {
   document.dispatchEvent(new CustomEvent("room:rendered", { detail: state }));
 }
 
+let countsFrame = null;
+
+// Other panels (cluster support) follow the counts, at most once per frame however many tallies came.
+function countsChanged() {
+  if (countsFrame) return;
+  countsFrame = window.requestAnimationFrame(() => {
+    countsFrame = null;
+    document.dispatchEvent(new CustomEvent("room:counts", { detail: state }));
+  });
+}
+
 function updateCounts(id, agree, disagree) {
   const c = state.contributions.get(id);
   if (!c) return;
   c.agree = agree;
   c.disagree = disagree;
+  countsChanged();
   const li = elements.get(id);
   if (!li) return;
   li.querySelector('[data-count="agree"]').textContent = String(agree);
@@ -145,7 +157,10 @@ const handlers = {
   },
   onRefused(post, error) {
     $("post-error").textContent = `${S.error} ${error.message}`;
-    if (!$("post-text").value) $("post-text").value = post.text;
+    if (!$("post-text").value) {
+      $("post-text").value = post.text;
+      $("post-text").dispatchEvent(new Event("input"));
+    }
   },
   onEvent(name, payload) {
     if (name === "tally") {
@@ -193,6 +208,7 @@ $("post-form").addEventListener("submit", async (event) => {
   if (!ack.ok && !["offline", "timeout"].includes(ack.error.code)) {
     $("post-error").textContent = `${S.error} ${ack.error.message}`;
     box.value = text;
+    box.dispatchEvent(new Event("input"));  // the counter follows the restored text
   }
 });
 
