@@ -27,7 +27,7 @@ def patch() -> str:
         import warnings
 
         # eventlet announces its own deprecation on import; the choice is documented in the README.
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()

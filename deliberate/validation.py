@@ -3,17 +3,32 @@
 import re
 from typing import Any
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from deliberate.errors import invalid
 
+# The largest id both databases accept in an integer column; larger numbers cannot name anything.
+MAX_ID = 2**31 - 1
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def storable(value: str, field: str) -> str:
+    """Text the databases can store: no NUL (PostgreSQL refuses it), no lone surrogates (not UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid(_("%(field)s contains characters that are not valid text.", field=field)) from None
+    if "\x00" in value:
+        raise invalid(_("%(field)s contains characters that are not valid text.", field=field))
+    return value
 
 
 def text(value: Any, field: str, *, min_length: int = 1, max_length: int) -> str:
     """A trimmed string between the limits, or an ``invalid`` error naming the field."""
     if not isinstance(value, str):
         raise invalid(_("%(field)s must be a string.", field=field))
+    storable(value, field)
     value = value.strip()
     if not min_length <= len(value) <= max_length:
         limits = {"min": min_length, "max": max_length}
@@ -29,7 +44,7 @@ def optional_text(value: Any, field: str, *, max_length: int) -> str | None:
 
 def identifier(value: Any, field: str) -> int:
     """A positive integer id (booleans are not ids, even though Python says they are ints)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise invalid(_("%(field)s must be a positive integer.", field=field))
     return value
 
@@ -50,3 +65,18 @@ def choice(value: Any, field: str, choices: tuple[str, ...] | frozenset[str]) ->
         names = ", ".join(sorted(choices))
         raise invalid(_("%(field)s must be one of %(choices)s.", field=field, choices=names))
     return value
+
+
+MAX_SYNTHESIS = 50_000
+
+
+def synthesis(value: Any) -> str:
+    """A synthesis: Markdown text (possibly empty) of at most MAX_SYNTHESIS characters."""
+    if not isinstance(value, str) or len(value) > MAX_SYNTHESIS:
+        raise invalid(
+            _(
+                "synthesis must be Markdown text of at most %(max)s characters.",
+                max=format_number(MAX_SYNTHESIS),
+            )
+        )
+    return storable(value, "synthesis").strip()

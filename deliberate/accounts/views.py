@@ -1,5 +1,7 @@
 """Sign-up, log-in and log-out, as pages and as the JSON API."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,7 +21,12 @@ csrf.exempt(api)
 def safe_next(default: str) -> str:
     """Only same-site paths: ``next`` must never send someone to another site after logging in."""
     target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers and Werkzeug drop control characters and read backslashes as slashes, so "/\t/evil"
+    # and "/\\evil" would leave the site: only plain paths are followed.
+    if any(ord(ch) < 0x21 or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
         return target
     return default
 

@@ -3,12 +3,11 @@
 Services check the actor's role, flush, and leave the room's events in the outbox.
 """
 
-from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, update
 
 from deliberate import validation
-from deliberate.access import MODERATING, may_cluster
+from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster
 from deliberate.accounts.models import User
 from deliberate.audit.services import record
 from deliberate.clusters import synthesis as markdown
@@ -24,7 +23,6 @@ from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.models import Question
 
 MAX_LABEL = 120
-MAX_SYNTHESIS = 50_000
 
 
 def get_cluster(cluster_id: object) -> Cluster:
@@ -64,9 +62,12 @@ def create(
         if not isinstance(contribution_ids, list) or len(contribution_ids) > 5000:
             raise invalid(_("contribution_ids must be a list of contribution ids."))
         ids = {validation.identifier(i, "contribution_ids") for i in contribution_ids}
-        moved = db.session.scalars(
-            db.select(Contribution).where(Contribution.id.in_(ids), Contribution.question_id == question.id)
-        ).all()
+        query = db.select(Contribution).where(
+            Contribution.id.in_(ids), Contribution.question_id == question.id
+        )
+        if role not in SEES_HIDDEN:  # hidden ones do not exist for them
+            query = query.where(Contribution.hidden.is_(False))
+        moved = db.session.scalars(query).all()
         if len(moved) != len(ids):
             raise not_found(_("Some of those contributions are not in this question."))
         for contribution in moved:
@@ -153,15 +154,7 @@ def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> C
     if "label" in changes:
         cluster.label = validation.text(changes["label"], "label", max_length=MAX_LABEL)
     if "synthesis" in changes:
-        text = changes["synthesis"]
-        if not isinstance(text, str) or len(text) > MAX_SYNTHESIS:
-            raise invalid(
-                _(
-                    "synthesis must be Markdown text of at most %(max)s characters.",
-                    max=format_number(MAX_SYNTHESIS),
-                )
-            )
-        cluster.synthesis = text.strip()
+        cluster.synthesis = validation.synthesis(changes["synthesis"])
     db.session.flush()
     bump_seq(question)
     _publish_cluster(cluster)

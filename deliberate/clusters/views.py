@@ -1,14 +1,13 @@
 """HTTP API of clusters: rename and synthesis, suggested themes, Markdown preview, coverage."""
 
 from flask import Blueprint, Flask, jsonify
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from deliberate import validation
 from deliberate.access import MODERATING, require_role
 from deliberate.api import json_body
 from deliberate.clusters import services
 from deliberate.clusters import synthesis as markdown
-from deliberate.errors import invalid
 from deliberate.extensions import csrf, db
 from deliberate.sessions.services import get_question
 
@@ -47,10 +46,7 @@ def preview(question_id: int):
     body = json_body()
     question = get_question(question_id)
     require_role(current_user, question.session, MODERATING)
-    text = body.get("markdown")
-    if not isinstance(text, str) or len(text) > services.MAX_SYNTHESIS:
-        raise invalid(_("markdown must be text."))
-    return jsonify({"html": markdown.render(text)})
+    return jsonify({"html": markdown.render(validation.synthesis(body.get("markdown")))})
 
 
 @api.route("/questions/<int:question_id>/coverage", methods=["GET"])

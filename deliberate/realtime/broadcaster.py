@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from deliberate.realtime.publisher import Publisher, rooms
 
@@ -216,14 +216,7 @@ class Broadcaster:
         sent = 0
         try:
             for qid, ids in tallies.items():
-                counts = self.read_counts(qid, ids)
-                if counts:
-                    payload: dict[str, Any] = {
-                        "question_id": qid,
-                        "counts": {str(cid): [agree, disagree] for cid, (agree, disagree) in counts.items()},
-                    }
-                    self.publisher.emit("tally", payload, rooms(qid))
-                    sent += 1
+                sent += self._send_tallies(qid, self.read_counts(qid, ids))
             for qid in presence:
                 count = self.store.count(qid)
                 self.publisher.emit("presence", {"question_id": qid, "count": count}, rooms(qid))
@@ -231,6 +224,29 @@ class Broadcaster:
         finally:
             self.store.sent()
         return sent
+
+    def _send_tallies(self, question_id: int, counts: dict[int, tuple]) -> int:
+        """One tally for the room; counts of hidden contributions (a reader may add a third, hidden,
+        element) go to the staff only, since for everyone else those contributions do not exist."""
+        everything = {str(cid): [value[0], value[1]] for cid, value in counts.items()}
+        public = {
+            str(cid): [value[0], value[1]] for cid, value in counts.items() if not value[2:3] == (True,)
+        }
+        if not everything:
+            return 0
+        if public == everything:
+            self.publisher.emit(
+                "tally", {"question_id": question_id, "counts": everything}, rooms(question_id)
+            )
+            return 1
+        self.publisher.emit(
+            "tally", {"question_id": question_id, "counts": everything}, rooms(question_id, "staff")
+        )
+        if public:
+            self.publisher.emit(
+                "tally", {"question_id": question_id, "counts": public}, rooms(question_id, "public")
+            )
+        return 1
 
     def start(self, socketio) -> None:
         """Start the flushing loop once per process (on the first socket connection)."""

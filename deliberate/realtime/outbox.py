@@ -34,6 +34,12 @@ def tallies_changed(question_id: int, contribution_ids: list[int]) -> None:
     _outbox().append(lambda: broadcaster.mark_tallies(question_id, contribution_ids))
 
 
+def memberships_changed(user_id: int) -> None:
+    """End the person's live connections once the new role is committed; they join again with it."""
+    connections = current_app.extensions["deliberate.connections"]
+    _outbox().append(lambda: connections.end_all(user_id))
+
+
 @event.listens_for(Session, "after_commit")
 def _send(session) -> None:
     pending = session.info.pop(_KEY, [])

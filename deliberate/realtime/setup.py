@@ -4,6 +4,7 @@ from flask import Flask
 
 from deliberate.extensions import db, socketio
 from deliberate.realtime.broadcaster import Broadcaster, MemoryStore, RedisStore
+from deliberate.realtime.connections import Connections, MemoryConnections, RedisConnections
 from deliberate.realtime.publisher import SocketIOPublisher
 
 
@@ -27,21 +28,24 @@ def init_app(app: Flask) -> None:
     queue = app.config["MESSAGE_QUEUE"]
     store = RedisStore(queue) if queue else MemoryStore()
 
-    def read_counts(question_id: int, contribution_ids: set[int]) -> dict[int, tuple[int, int]]:
+    def read_counts(question_id: int, contribution_ids: set[int]) -> dict[int, tuple[int, int, bool]]:
         from deliberate.rooms.models import Contribution
 
         with app.app_context():
             try:
                 rows = db.session.execute(
-                    db.select(Contribution.id, Contribution.agree, Contribution.disagree).where(
-                        Contribution.id.in_(contribution_ids), Contribution.question_id == question_id
-                    )
+                    db.select(
+                        Contribution.id, Contribution.agree, Contribution.disagree, Contribution.hidden
+                    ).where(Contribution.id.in_(contribution_ids), Contribution.question_id == question_id)
                 ).all()
-                return {cid: (agree, disagree) for cid, agree, disagree in rows}
+                return {cid: (agree, disagree, hidden) for cid, agree, disagree, hidden in rows}
             finally:
                 db.session.remove()
 
     app.extensions["deliberate.publisher"] = publisher
     app.extensions["deliberate.broadcaster"] = Broadcaster(
         store, publisher, read_counts, interval=app.config["BROADCAST_INTERVAL_MS"] / 1000
+    )
+    app.extensions["deliberate.connections"] = Connections(
+        RedisConnections(queue) if queue else MemoryConnections(), lambda sid: socketio.server.disconnect(sid)
     )

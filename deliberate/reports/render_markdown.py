@@ -88,9 +88,14 @@ def _question(question: dict, labels: dict[str, str]) -> list[str]:
     return out
 
 
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|#|/)[a-zA-Z][\w+.-]*:", re.IGNORECASE)
+
+
 def _synthesis(markdown: str, notes: dict[int, str]) -> str:
     """The moderator's Markdown, kept as Markdown, with its references turned into footnotes."""
     markdown = _HTML_TAG.sub("&lt;", markdown.strip())
+    # Only web and mail links survive, as in the sanitised HTML (nh3): no javascript: or data: targets.
+    markdown = _UNSAFE_LINK.sub("](#", markdown)
     # Demote headings so a synthesis cannot outrank the report's own sections.
     markdown = _HEADING.sub(lambda m: "#" * min(len(m[1]) + 3, 6), markdown)
 

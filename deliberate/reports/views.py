@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from deliberate.access import EXPORTS, require_role, role_in
 from deliberate.errors import DomainError
 from deliberate.i18n import current_language
-from deliberate.reports import service
+from deliberate.reports import redact, service
 from deliberate.review import services as review
 from deliberate.sessions.services import get_session
 
@@ -53,7 +53,8 @@ def published(code: str):
     version = review.approved_version(session)
     fmt = request.args.get("format")
     if version is not None and fmt:
-        return send(service.render_snapshot(version.snapshot, fmt, version.language))
+        report = redact.without(version.snapshot, redact.hidden_in(session))
+        return send(service.render_snapshot(report, fmt, version.language), inline=fmt == "html")
     return render_template(
         "reports/published.html", session=session, version=version, formats=list(service.FORMATS)
     )

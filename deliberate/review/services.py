@@ -6,6 +6,7 @@ version is what registered participants read after the session.
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from deliberate import validation
 from deliberate.access import MODERATING, REVIEWS
@@ -74,8 +75,14 @@ def submit(actor: User, role: str, session: PanelSession, language: object) -> R
         status="submitted",
         submitted_by_id=actor.id,
     )
-    db.session.add(version)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(version)
+    except IntegrityError:
+        # Two submissions at the same moment took the same number: the second one tries again.
+        raise DomainError(
+            "conflict", _("Another version was submitted at the same moment; try again.")
+        ) from None
     snapshot = {
         **snapshot,
         "version": {"number": number, "status": "submitted", "submitted_at": iso(version.submitted_at)},
@@ -105,6 +112,8 @@ def decide(actor: User, role: str, version: ReportVersion, decision: object) -> 
     if role not in REVIEWS:
         raise forbidden(_("Only rapporteurs approve or ask for changes."))
     decision = validation.choice(decision, "decision", tuple(DECISIONS))
+    # Two rapporteurs deciding at once: the second waits here and then finds the version decided.
+    db.session.refresh(version, with_for_update=True)
     latest = db.session.scalar(
         db.select(func.max(ReportVersion.number)).where(ReportVersion.session_id == version.session_id)
     )

@@ -19,6 +19,8 @@ from deliberate.sessions.services import get_question
 
 # Which questions each socket of this process has joined, to tell presence when it disconnects.
 _joined: dict[str, set[int]] = defaultdict(set)
+# Whose each socket of this process is (the disconnect event may come after a log-out).
+_users: dict[str, int] = {}
 
 
 def _broadcaster():
@@ -34,6 +36,8 @@ def connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False
     _broadcaster().start(socketio)
+    _users[request.sid] = current_user.id
+    current_app.extensions["deliberate.connections"].opened(current_user.id, request.sid)
     return True
 
 
@@ -41,6 +45,9 @@ def connect(auth: Any = None) -> bool:
 def disconnect(*_reason: Any) -> None:
     for question_id in _joined.pop(request.sid, set()):
         _broadcaster().left(question_id, request.sid)
+    user_id = _users.pop(request.sid, None)
+    if user_id is not None:
+        current_app.extensions["deliberate.connections"].closed(user_id, request.sid)
 
 
 @handler("join")
@@ -72,9 +79,14 @@ def leave(payload: dict) -> dict:
 def post(payload: dict) -> dict:
     question = get_question(payload.get("question_id"))
     role = require_role(current_user, question.session)
-    rate_limit("posts")
     contribution, _created = services.post(
-        current_user, role, question, payload.get("text"), payload.get("client_id"), payload.get("language")
+        current_user,
+        role,
+        question,
+        payload.get("text"),
+        payload.get("client_id"),
+        payload.get("language"),
+        admit=lambda: rate_limit("posts"),
     )
     return {"contribution": contribution_view(contribution)}
 
@@ -83,8 +95,9 @@ def post(payload: dict) -> dict:
 def vote(payload: dict) -> dict:
     target = services.vote_target(payload.get("contribution_id"))
     role = require_role(current_user, target.session_id)
-    rate_limit("votes")
-    agree, disagree = services.vote(current_user, role, target, payload.get("value"))
+    agree, disagree = services.vote(
+        current_user, role, target, payload.get("value"), admit=lambda: rate_limit("votes")
+    )
     return {"contribution_id": target.id, "agree": agree, "disagree": disagree}
 
 

@@ -4,9 +4,9 @@ Each service takes the actor and the actor's role explicitly, checks what the ro
 the database and records what the room must hear (sent by the outbox once the transaction commits).
 """
 
+from collections.abc import Callable
 from typing import NamedTuple
 
-from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -77,15 +77,31 @@ def room_state(question: Question, actor: User, role: str, language: str) -> dic
     }
 
 
+def _admit_all() -> None:
+    pass
+
+
 def post(
-    actor: User, role: str, question: Question, text: object, client_id: object, language: object = None
+    actor: User,
+    role: str,
+    question: Question,
+    text: object,
+    client_id: object,
+    language: object = None,
+    admit: Callable[[], None] = _admit_all,
 ) -> tuple[Contribution, bool]:
-    """Store a contribution; the same ``client_id`` from the same person returns the first one."""
+    """Store a contribution; the same ``client_id`` from the same person returns the first one.
+
+    ``admit`` (a rate limit) is asked only for a valid, new contribution: a refused or re-sent post
+    does not use up the person's allowance.
+    """
     text = validation.text(text, "text", max_length=MAX_TEXT)
     if client_id is not None:
         client_id = validation.text(client_id, "client_id", max_length=64)
         existing = _by_client_id(actor, client_id)
         if existing is not None:
+            if existing.question_id != question.id:
+                raise DomainError("conflict", _("This client_id was already used for another question."))
             return existing, False
     if question.status != "open":
         raise DomainError("closed", _("This question is closed."))
@@ -93,6 +109,7 @@ def post(
         language = validation.choice(language, "language", tuple(question.session.languages) or ("en",))
     else:
         language = languages.detect(text, actor.language or question.session.original_language)
+    admit()
     contribution = Contribution(
         question_id=question.id,
         author=actor,  # the loaded author, so the view below needs no query for the name
@@ -149,23 +166,27 @@ def vote_target(contribution_id: object) -> VoteTarget:
     return VoteTarget(*row)
 
 
-def vote(actor: User, role: str, target: VoteTarget, value: object) -> tuple[int, int]:
-    """Record, change or withdraw (0) the actor's vote; returns the contribution's new counts."""
+def vote(
+    actor: User, role: str, target: VoteTarget, value: object, admit: Callable[[], None] = _admit_all
+) -> tuple[int, int]:
+    """Record, change or withdraw (0) the actor's vote; returns the contribution's new counts.
+
+    ``admit`` (a rate limit) is asked only for a valid vote on an open question."""
     if target.hidden and role not in SEES_HIDDEN:
         raise not_found(_("No such contribution."))
     if isinstance(value, bool) or value not in VOTE_VALUES:
         raise invalid(_("value must be 1 (agree), -1 (disagree) or 0 (withdraw)."))
     if target.status != "open":
         raise DomainError("closed", _("This question is closed."))
-    # Lock the contribution row while reading the previous vote, so that concurrent votes on it apply
-    # their deltas one at a time (PostgreSQL; SQLite serialises writers and leaves FOR UPDATE out).
-    old = db.session.execute(
-        select(Vote.value)
-        .select_from(Contribution)
-        .outerjoin(Vote, (Vote.contribution_id == Contribution.id) & (Vote.user_id == actor.id))
-        .where(Contribution.id == target.id)
-        .with_for_update(of=Contribution)
-    ).scalar()
+    admit()
+    # Lock the contribution row first, then read the previous vote in a statement of its own: on
+    # PostgreSQL a statement that waited for the lock still reads joined rows from its old snapshot,
+    # so two quick votes by one person would both apply their change against the same old value.
+    # (SQLite serialises writers and leaves FOR UPDATE out.)
+    db.session.execute(select(Contribution.id).where(Contribution.id == target.id).with_for_update())
+    old = db.session.scalar(
+        select(Vote.value).where(Vote.contribution_id == target.id, Vote.user_id == actor.id)
+    )
     if old is None:
         if value == 0:
             return _counts(target.id)
@@ -245,12 +266,7 @@ def update_question(actor: User, role: str, question: Question, changes: dict, l
                 question=question.position,
             )
     if "synthesis" in changes:
-        synthesis = changes["synthesis"]
-        if not isinstance(synthesis, str) or len(synthesis) > 50_000:
-            raise invalid(
-                _("synthesis must be Markdown text of at most %(max)s characters.", max=format_number(50_000))
-            )
-        question.synthesis = synthesis.strip()
+        question.synthesis = validation.synthesis(changes["synthesis"])
     db.session.flush()
     outbox.publish(question.id, "question", question_view(question, language))
     return question

@@ -43,7 +43,7 @@ def edit_session(code: str):
 
 
 def _edit(session: PanelSession | None):
-    draft = _draft_from_form() if request.method == "POST" else _draft_from_session(session)
+    draft = _draft_from_form(session) if request.method == "POST" else _draft_from_session(session)
     error = None
     if request.method == "POST" and request.form.get("action") == "add_question":
         draft.questions.append({})
@@ -88,10 +88,13 @@ def _draft_from_session(session: PanelSession | None) -> services.SessionDraft:
     )
 
 
-def _draft_from_form() -> services.SessionDraft:
+def _draft_from_form(session: PanelSession | None) -> services.SessionDraft:
     form = request.form
     languages = [lang for lang in LANGUAGES if lang in form.getlist("languages")]
-    count = min(max(int(form.get("question_count", "5") or 5), 1), 20)
+    try:
+        count = min(max(int(form.get("question_count") or 5), 1), 20)
+    except ValueError:
+        count = services.DEFAULT_QUESTION_COUNT
 
     def texts(prefix: str) -> dict[str, str]:
         return {lang: form.get(f"{prefix}_{lang}", "") for lang in LANGUAGES if form.get(f"{prefix}_{lang}")}
@@ -109,6 +112,8 @@ def _draft_from_form() -> services.SessionDraft:
         timezone=form.get("timezone") or None,
         attendees_may_cluster=form.get("attendees_may_cluster") == "on",
         questions=[texts(f"question{i}") for i in range(1, count + 1)],
+        # The form does not edit the labelled facts (thematic line, organisers...): keep them.
+        details=dict(session.details) if session is not None else {},
     )
 
 

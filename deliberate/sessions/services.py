@@ -11,6 +11,7 @@ from deliberate.audit.services import record
 from deliberate.config import LANGUAGES
 from deliberate.errors import DomainError, invalid, not_found
 from deliberate.extensions import db
+from deliberate.realtime import outbox
 from deliberate.sessions.models import ROLES, PanelSession, Question, Registration
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
@@ -69,6 +70,7 @@ def grant(session: PanelSession, user: User, role: object, actor: User | None) -
         db.session.add(registration)
     else:
         registration.role = role
+    outbox.memberships_changed(user.id)
     record("role_granted", actor, session.id, email=user.email, role=role)
     db.session.flush()
     return registration
@@ -81,6 +83,7 @@ def revoke(session: PanelSession, user: User, actor: User | None) -> None:
     if registration is None:
         raise not_found(_("That person is not registered for this session."))
     db.session.delete(registration)
+    outbox.memberships_changed(user.id)
     record("role_revoked", actor, session.id, email=user.email, role=registration.role)
     db.session.flush()
 
@@ -127,6 +130,7 @@ class SessionDraft:
         self.summary = self._texts(self.summary, _("summary"), 5000)
         if self.date and not DATE.match(self.date):
             raise invalid(_("date must be YYYY-MM-DD."))
+        self.timezone = validation.optional_text(self.timezone, _("time zone"), max_length=40)
         for name, label in (("start_time", _("start time")), ("end_time", _("end time"))):
             value = getattr(self, name)
             if value and not TIME.match(value):
@@ -147,6 +151,8 @@ class SessionDraft:
         clean = {}
         for lang in self.languages:
             value = texts.get(lang)
+            if isinstance(value, str):
+                validation.storable(value, name)
             if isinstance(value, str) and value.strip():
                 if len(value.strip()) > max_length:
                     raise invalid(

@@ -169,3 +169,14 @@ def test_pages_that_need_a_login_send_to_login_with_next(client, demo_session):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
     assert "uclg-1-3-2" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    "target", ["/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example/"]
+)
+def test_signup_ignores_a_next_that_a_browser_would_read_as_another_site(client, target):
+    token = csrf_token(client, "/signup")
+
+    response = client.post("/signup", query_string={"next": target}, data=signup_form(token))
+
+    assert (response.status_code, response.headers["Location"]) == (302, "/")

@@ -403,3 +403,18 @@ def test_a_refused_event_tells_the_room_nothing(world, case):
     sock, name, payload = REFUSED[case][0](world)
     emit(sock, name, payload)
     assert world.moderator.get_received() == []
+
+
+def test_a_panelist_cannot_put_hidden_contributions_in_a_new_cluster(joined, make_member, question):
+    author = joined(make_member("attendee", "Author"))
+    cid = author.emit(
+        "post", {"question_id": question.id, "text": "à cacher", "client_id": "h"}, callback=True
+    )["contribution"]["id"]
+    joined(make_member("moderator", "Mod")).emit(
+        "moderate", {"contribution_id": cid, "action": "hide"}, callback=True
+    )
+    panelist = joined(make_member("panelist", "Pan"))
+    ack = panelist.emit(
+        "cluster_create", {"question_id": question.id, "label": "T", "contribution_ids": [cid]}, callback=True
+    )
+    assert ack["error"]["code"] == "not_found"

@@ -387,3 +387,10 @@ def test_unknown_format_is_refused(report):
 def test_translated_labels_are_used_and_missing_ones_fall_back_to_english(report):
     html = render(report, {"report_title": "Rapport de session"}, "html").decode("utf-8")
     assert "Rapport de session" in html and "Most agreed contributions" in html
+
+
+def test_markdown_keeps_no_javascript_links_from_a_synthesis():
+    from deliberate.reports.render_markdown import _synthesis
+
+    out = _synthesis("[a](javascript:alert(1)) [b](https://example.org) [c](data:text/html,x)", {})
+    assert "javascript:" not in out and "data:" not in out and "https://example.org" in out

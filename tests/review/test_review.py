@@ -439,3 +439,28 @@ def test_version_file_as_html_is_shown_inline(people, first_round):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'inline; filename="uclg-1-3-2-report-v1-en.html"'
+
+
+def test_a_contribution_hidden_after_approval_leaves_the_published_report(people, filled, approved):
+    from deliberate.extensions import socketio
+
+    hidden_id = filled.ids["c1"]
+    assert hidden_id in published_ids(people)
+    sock = socketio.test_client(people.moderator.application, flask_test_client=people.moderator)
+    assert sock.emit("moderate", {"contribution_id": hidden_id, "action": "hide"}, callback=True)["ok"]
+
+    assert hidden_id not in published_ids(people)
+    report = people.attendee.get(f"/s/{CODE}/report?format=json").get_json()
+    assert report["version"]["number"] == 2  # still the approved version
+
+
+def published_ids(people) -> set[int]:
+    report = people.attendee.get(f"/s/{CODE}/report?format=json").get_json()
+    shown = {c["id"] for q in report["questions"] for c in q["unclustered"] + q["most_agreed"]}
+    return shown | {c["id"] for q in report["questions"] for cl in q["clusters"] for c in cl["contributions"]}
+
+
+def test_the_published_html_is_shown_in_the_page_not_downloaded(people, approved):
+    response = people.attendee.get(f"/s/{CODE}/report?format=html")
+
+    assert response.headers["Content-Disposition"].startswith("inline")

@@ -120,3 +120,13 @@ def test_the_join_ack_carries_the_presence_count(connect, joined, make_member, q
     joined(make_member(name="First"))
     ack = connect(make_member(name="Second")).emit("join", {"question_id": question.id}, callback=True)
     assert ack["state"]["presence"] == 2
+
+
+def test_tallies_of_hidden_contributions_reach_only_the_staff():
+    publisher = RecordingPublisher()
+    counts = {1: (3, 1, False), 2: (5, 0, True)}
+    broadcaster = Broadcaster(MemoryStore(), publisher, lambda qid, ids: {i: counts[i] for i in ids}, 0.25)
+    broadcaster.mark_tallies(10, [1, 2])
+    broadcaster.flush()
+    sent = {tuple(to): payload["counts"] for event, payload, to in publisher.sent if event == "tally"}
+    assert sent == {("q10:staff",): {"1": [3, 1], "2": [5, 0]}, ("q10:public",): {"1": [3, 1]}}

@@ -110,3 +110,17 @@ def test_a_moderator_sets_the_question_synthesis(login, make_member, question):
         http.get(f"/api/v1/questions/{question.id}/state").get_json()["question"]["synthesis"]
         == "**Accord** sur #1"
     )
+
+
+def test_a_role_change_ends_the_persons_live_connections(app, joined, make_member, demo_session):
+    from deliberate.accounts.models import User
+    from deliberate.extensions import db
+    from deliberate.sessions.models import PanelSession
+    from deliberate.sessions.services import revoke
+
+    member = make_member("moderator", "Demoted")
+    sock = joined(member)
+    with app.app_context():
+        revoke(db.session.get(PanelSession, demo_session.id), db.session.get(User, member.id), actor=None)
+        db.session.commit()
+    assert not sock.is_connected()

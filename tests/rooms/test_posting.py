@@ -102,3 +102,27 @@ def test_an_anonymous_connection_is_refused(app):
 
     sock = socketio.test_client(app, flask_test_client=app.test_client())
     assert not sock.is_connected()
+
+
+def test_a_client_id_already_used_in_another_question_is_a_conflict_not_a_lost_post(
+    app, joined, make_member, demo_session
+):
+    sock = joined(make_member())
+    first, second = demo_session.questions[0], demo_session.questions[1]
+    post(sock, first, "Pour la première question", "c1")
+    ack = post(sock, second, "Pour la deuxième question", "c1")
+    assert ack["error"]["code"] == "conflict"
+    assert contribution_count(app) == 1
+
+
+@pytest.mark.parametrize("text", ["bad \ud800 surrogate", "nul \x00 inside"])
+def test_text_that_cannot_be_stored_is_invalid(joined, make_member, question, text):
+    ack = post(joined(make_member()), question, text, "c")
+    assert ack["error"]["code"] == "invalid"
+
+
+def test_an_id_too_large_for_the_database_is_invalid(joined, make_member, login):
+    member = make_member()
+    ack = joined(member).emit("post", {"question_id": 2**70, "text": "x", "client_id": "c"}, callback=True)
+    assert ack["error"]["code"] == "invalid"
+    assert login(member).get(f"/api/v1/questions/{2**70}/state").status_code in (400, 404)

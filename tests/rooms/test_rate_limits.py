@@ -40,3 +40,18 @@ def test_the_window_slides():
         limiter.check("u")
     now[0] = 10.5
     limiter.check("u")  # the first two have left the window: no error
+
+
+def test_resending_a_stored_post_does_not_use_up_the_allowance(joined, make_member, question):
+    sock = joined(make_member())
+    first = post(sock, question, "idée", "c0")["contribution"]
+    post(sock, question, "autre idée", "c1")
+    again = post(sock, question, "idée", "c0")  # the window is full, but this one is already stored
+    assert again["contribution"]["id"] == first["id"]
+
+
+def test_refused_posts_do_not_use_up_the_allowance(joined, make_member, question):
+    sock = joined(make_member())
+    for _ in range(3):
+        post(sock, question, "", "empty")
+    assert [post(sock, question, f"idée {i}", f"c{i}")["ok"] for i in range(2)] == [True, True]

@@ -1,6 +1,7 @@
 """The organiser's pages: creating a session with its questions in three languages, granting roles."""
 
 import html
+import re
 
 import pytest
 from conftest import PASSWORD
@@ -11,6 +12,17 @@ from deliberate.sessions.models import PanelSession
 
 LANGS = ("fr", "en", "es")
 NEW = "/organiser/sessions/new"
+INPUT = re.compile(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
+TEXTAREA = re.compile(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', re.S)
+
+
+def form_fields(page) -> dict[str, str]:
+    """The values a browser would send back from the page's inputs and text areas."""
+    text = page.get_data(as_text=True)
+    pairs = INPUT.findall(text) + TEXTAREA.findall(text)
+    return {name: html.unescape(value) for name, value in pairs}
+
+
 ROLES_PAGE = "/organiser/sessions/uclg-1-3-2/roles"
 
 
@@ -212,3 +224,22 @@ def test_revoking_is_in_the_audit_log(app, organiser, make_user, demo_session):
             .order_by(AuditEntry.id)
         ).all()
     assert actions[-2:] == ["role_granted", "role_revoked"]
+
+
+def test_saving_the_edit_form_keeps_the_sessions_labelled_facts(app, organiser, demo_session):
+    page = organiser.get("/organiser/sessions/uclg-1-3-2/edit")
+    with app.app_context():
+        before = dict(db.session.get(PanelSession, demo_session.id).details)
+    fields = {**form_fields(page), "languages": ["fr", "en", "es"], "action": "save"}
+
+    response = organiser.post("/organiser/sessions/uclg-1-3-2/edit", data=fields)
+
+    assert response.status_code == 302  # saved
+    with app.app_context():
+        assert db.session.get(PanelSession, demo_session.id).details == before
+
+
+def test_a_question_count_that_is_not_a_number_does_not_break_the_form(organiser):
+    response = organiser.post(NEW, data=session_form(question_count="abc", action="add_question"))
+
+    assert response.status_code == 200
