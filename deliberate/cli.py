@@ -13,9 +13,19 @@ def main(argv: list[str] | None = None) -> None:
         from deliberate import asyncmode
 
         asyncmode.patch()
+    import click
+
     from deliberate.commands import cli
 
-    cli.main(args=args, prog_name="deliberate")
+    # Click's own usage errors take several lines; the contract wants one line on stderr.
+    try:
+        cli.main(args=args, prog_name="deliberate", standalone_mode=False)
+    except click.ClickException as error:
+        click.echo(f"deliberate: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("deliberate: aborted", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import PASSWORD
 
 from deliberate.extensions import db
@@ -136,5 +137,30 @@ def test_console_script_fails_cleanly_on_an_unknown_session(tmp_path):
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("deliberate: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "uclg-1-3-2", "--format", "xml"],
+        ["import-polis", "/nowhere", "uclg-1-3-2", "first"],
+        ["grant", "uclg-1-3-2"],
+        ["no-such-command"],
+    ],
+)
+def test_console_script_answers_a_usage_error_in_one_line(tmp_path, args):
+    env = {
+        **os.environ,
+        "DELIBERATE_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "DELIBERATE_INSTANCE_PATH": str(tmp_path),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "deliberate.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith("deliberate: ")
