@@ -33,7 +33,7 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import SECRET, machine, prepare  # noqa: E402
-from suggestions import THEMES, baseline, generate  # noqa: E402
+from suggestions import THEMES, baseline, generate, median_time  # noqa: E402
 
 FORMATS = ("html", "md", "pdf", "docx", "json", "csv")
 PARTICIPANTS = 300
@@ -165,16 +165,6 @@ def fill(app, code: str, user_ids: list[int], args: argparse.Namespace) -> dict:
             totals["clusters"] += len(clusters)
         db.engine.dispose()
     return totals
-
-
-def median_time(function: Callable[[], object], runs: int) -> tuple[float, object]:
-    times = []
-    result: object = None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def measure(

@@ -31,14 +31,15 @@ PASSWORD = "correct horse"
 def migrated_template(tmp_path_factory):
     """One migrated database, copied for each test: migrating once keeps the suite fast."""
     folder = tmp_path_factory.mktemp("template")
-    app = create_app(_config(folder, f"sqlite:///{folder / 'template.sqlite3'}"))
+    app = create_app(make_config(folder, f"sqlite:///{folder / 'template.sqlite3'}"))
     upgrade(app)
     with app.app_context():
         db.engine.dispose()
     return folder / "template.sqlite3"
 
 
-def _config(folder, url, **extra):
+def make_config(folder, url, **extra):
+    """The suite's application configuration on database ``url`` (threading, no queue, no CSRF)."""
     return {
         "INSTANCE_PATH": str(folder),
         "SQLALCHEMY_DATABASE_URI": url,
@@ -63,7 +64,7 @@ def app_config():
 def app(tmp_path, migrated_template, app_config):
     database = tmp_path / "deliberate.sqlite3"
     shutil.copy(migrated_template, database)
-    application = create_app(_config(tmp_path, f"sqlite:///{database}", **app_config))
+    application = create_app(make_config(tmp_path, f"sqlite:///{database}", **app_config))
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -75,7 +76,9 @@ def recorder(tmp_path, migrated_template, app_config):
     database = tmp_path / "deliberate.sqlite3"
     shutil.copy(migrated_template, database)
     publisher = RecordingPublisher()
-    application = create_app(_config(tmp_path, f"sqlite:///{database}", PUBLISHER=publisher, **app_config))
+    application = create_app(
+        make_config(tmp_path, f"sqlite:///{database}", PUBLISHER=publisher, **app_config)
+    )
     with application.app_context():
         yield publisher
         db.session.remove()
@@ -216,3 +219,24 @@ def joined(connect, question):
         return sock
 
     return join
+
+
+@pytest.fixture
+def cheap_password_hashes(monkeypatch):
+    """A one-round hash for tests that create many accounts (checking a password is unchanged)."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "deliberate.accounts.services.generate_password_hash",
+        partial(generate_password_hash, method="pbkdf2:sha256:1"),
+    )
+
+
+@pytest.fixture
+def filled(app, demo_session, make_member, cheap_password_hashes):
+    """The demo session with question 1 filled through the real services (see reports/report_session)."""
+    from reports.report_session import fill
+
+    return fill(app, demo_session, make_member)

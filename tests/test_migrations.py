@@ -1,6 +1,6 @@
 """Schema migrations reach head from an empty database, on SQLite and on PostgreSQL."""
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_config
 from services import postgres_database  # noqa: F401  (a fixture)
 
 from deliberate.accounts.models import User
@@ -12,19 +12,7 @@ from deliberate.sessions.demo import ensure_demo
 
 def make_app(folder, url: str):
     """An application on ``url``, configured as the suite's ``app`` fixture is (but not migrated)."""
-    return create_app(
-        {
-            "INSTANCE_PATH": str(folder),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "test-secret",
-            "ASYNC_MODE": "threading",
-            "MESSAGE_QUEUE": None,
-            "WTF_CSRF_ENABLED": False,
-            "RATE_POSTS": 1000,
-            "RATE_VOTES": 10000,
-            "TESTING": True,
-        }
-    )
+    return create_app(make_config(folder, url))
 
 
 def dispose(app) -> None:

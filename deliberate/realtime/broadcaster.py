@@ -229,9 +229,8 @@ class Broadcaster:
         """One tally for the room; counts of hidden contributions (a reader may add a third, hidden,
         element) go to the staff only, since for everyone else those contributions do not exist."""
         everything = {str(cid): [value[0], value[1]] for cid, value in counts.items()}
-        public = {
-            str(cid): [value[0], value[1]] for cid, value in counts.items() if not value[2:3] == (True,)
-        }
+        hidden = {str(cid) for cid, value in counts.items() if len(value) > 2 and value[2]}
+        public = {cid: pair for cid, pair in everything.items() if cid not in hidden}
         if not everything:
             return 0
         if public == everything:

@@ -3,6 +3,8 @@
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from deliberate.labels import role_names, status_names
+
 
 def report_labels(language: str) -> dict[str, str]:
     with force_locale(language):
@@ -46,14 +48,8 @@ def report_labels(language: str) -> dict[str, str]:
             "no_contributions": _("No contributions."),
             "no_data": _("No data"),
             "attribution": _("Attribution"),
-            "role_attendee": _("Attendee"),
-            "role_panelist": _("Panelist"),
-            "role_moderator": _("Moderator"),
-            "role_rapporteur": _("Rapporteur"),
-            "role_organiser": _("Organiser"),
             "status_open": _("Open"),
             "status_closed": _("Closed"),
-            "status_submitted": _("Submitted"),
-            "status_approved": _("Approved"),
-            "status_changes_requested": _("Changes requested"),
+            **{f"role_{key}": name for key, name in role_names().items()},
+            **{f"status_{key}": name for key, name in status_names().items()},
         }

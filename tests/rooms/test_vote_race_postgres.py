@@ -7,7 +7,7 @@ equal what the votes table says, whatever the interleaving.
 import threading
 import time
 
-from conftest import _config
+from conftest import make_config
 from services import postgres_database  # noqa: F401  (fixture)
 from sqlalchemy import text
 
@@ -22,7 +22,7 @@ def test_a_vote_waiting_for_another_by_the_same_person_applies_on_top_of_it(tmp_
     from deliberate.sessions.demo import ensure_demo
     from deliberate.sessions.services import register
 
-    app = create_app(_config(tmp_path, postgres_database))
+    app = create_app(make_config(tmp_path, postgres_database))
     upgrade(app)
     with app.app_context():
         session, _ = ensure_demo()
