@@ -183,6 +183,9 @@ def test_a_dropped_connection_reconnects_rejoins_replaces_state_and_sends_what_w
     for text in (to_hide, hers):
         expect(item(alice, text)).to_have_count(1, timeout=LIVE)
         expect(item(mona, text)).to_have_count(1, timeout=LIVE)
+    # The room's broadcast can arrive before the post's own ack: wait until Alice's page has the ack
+    # (nothing pending), so that only what she types offline is pending below.
+    expect(alice.locator("#contributions li.is-pending")).to_have_count(0, timeout=LIVE)
 
     alice.context.set_offline(True)  # Chromium closes the page's WebSocket too
     expect(connection(alice)).to_have_attribute("data-state", "offline", timeout=LIVE)
