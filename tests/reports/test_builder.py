@@ -278,10 +278,23 @@ def test_activity_buckets_add_up_to_the_contribution_and_vote_counts(first):
     assert sum(b["votes"] for b in first["activity"]) == first["participation"]["votes"]
 
 
-def test_activity_buckets_are_consecutive_times_with_a_timezone(first):
-    times = [datetime.fromisoformat(b["t"]) for b in first["activity"]]
+def test_activity_buckets_are_consecutive_times_with_a_timezone():
+    from datetime import UTC, timedelta
+
+    from deliberate.reports.builder import _activity
+
+    start = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    posted = [(start + timedelta(minutes=m)).isoformat() for m in (0, 1, 50)]
+    activity = _activity(posted, [start + timedelta(minutes=5)])
+
+    times = [datetime.fromisoformat(b["t"]) for b in activity]
     assert all(t.tzinfo is not None for t in times)
-    assert times == sorted(times)
+    steps = {later - earlier for earlier, later in zip(times, times[1:], strict=False)}
+    # One bucket after the other, the quiet ones included with zero counts: a single positive step.
+    assert len(steps) == 1 and min(steps) > timedelta(0)
+    assert times[0] <= start < times[0] + min(steps) and times[-1] <= start + timedelta(minutes=50)
+    assert [b["contributions"] for b in activity].count(0) > 0
+    assert sum(b["contributions"] for b in activity) == 3 and sum(b["votes"] for b in activity) == 1
 
 
 def test_a_question_without_contributions_has_zero_figures_and_empty_lists(report):
