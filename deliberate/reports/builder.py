@@ -15,6 +15,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.extensions import db
 from deliberate.labels import detail_names
+from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question
 
@@ -72,12 +73,12 @@ def _question(question: Question, language: str) -> dict:
     ).all()
     labels = {c.id: c.label for c in clusters}
     rows = db.session.execute(
-        select(Contribution, User.name)
+        select(Contribution, User)
         .join(User, User.id == Contribution.author_id)
         .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
         .order_by(Contribution.id)
     ).all()
-    contributions = [_contribution(c, name, labels.get(c.cluster_id)) for c, name in rows]
+    contributions = [_contribution(c, display_name(author), labels.get(c.cluster_id)) for c, author in rows]
     by_id = {c["id"]: c for c in contributions}
     votes = db.session.execute(
         select(Vote.contribution_id, Vote.user_id, Vote.value, Vote.updated_at)

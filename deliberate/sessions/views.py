@@ -40,7 +40,15 @@ def show(code: str):
     role = role_in(current_user, session)
     if role is None:
         return render_template("sessions/register.html", session=session)
-    return render_template("sessions/show.html", session=session, role=role, language=current_language())
+    from deliberate.join.links import session_page_extras
+
+    return render_template(
+        "sessions/show.html",
+        session=session,
+        role=role,
+        language=current_language(),
+        **session_page_extras(session, role),
+    )
 
 
 @pages.route("/s/<code>/register", methods=["POST"])

@@ -29,8 +29,11 @@ def submit(http, lang: str = "en"):
     return http.post(VERSIONS, json={"lang": lang})
 
 
-def decide(http, number: int, decision: str):
-    return http.post(f"{VERSIONS}/{number}/decision", json={"decision": decision})
+def decide(http, number: int, decision: str, reason: str | None = None):
+    if reason is None and decision == "request_changes":
+        reason = "Cite the panelists too."  # required when asking for changes
+    body = {"decision": decision} if reason is None else {"decision": decision, "reason": reason}
+    return http.post(f"{VERSIONS}/{number}/decision", json=body)
 
 
 def comment(http, number: int, section: str = "question-1", text: str = "Cite the panelists too."):
