@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.join import views as join
     from deliberate.notifications import views as notifications
     from deliberate.privacy import views as privacy
+    from deliberate.projector import views as projector
     from deliberate.realtime import handlers
     from deliberate.reports import views as reports
     from deliberate.review import views as review
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     join.register(app)
     notifications.register(app)
     privacy.register(app)
+    projector.register(app)
     handlers.bind(socketio)
 
 

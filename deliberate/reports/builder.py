@@ -104,6 +104,7 @@ def _question(question: Question, language: str) -> dict:
                 "id": cluster.id,
                 "label": cluster.label,
                 "synthesis": cluster.synthesis or "",
+                "synthesis_language": written_in(cluster.synthesis, question.session.original_language),
                 "agree": sum(c["agree"] for c in inside),
                 "disagree": sum(c["disagree"] for c in inside),
                 "supporters": len(supporters.get(cluster.id, ())),
@@ -126,6 +127,7 @@ def _question(question: Question, language: str) -> dict:
         "status": question.status,
         "synthesis": question.synthesis or "",
         "synthesis_html": markdown.render(question.synthesis or "", known, numbers),
+        "synthesis_language": written_in(question.synthesis, question.session.original_language),
         "attribution": question.attribution,
         "participation": {
             "participants": len(participants),
@@ -144,6 +146,13 @@ def _question(question: Question, language: str) -> dict:
         "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
         "footnotes": footnotes,
     }
+
+
+def written_in(synthesis: str | None, fallback: str) -> str | None:
+    """The language a synthesis is written in: every reader's report shows it as written, marked."""
+    from deliberate.rooms.language import detect
+
+    return detect(synthesis, fallback) if synthesis and synthesis.strip() else None
 
 
 def _footnotes(texts: list[str], by_id: dict[int, dict]) -> list[dict]:

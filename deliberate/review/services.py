@@ -58,6 +58,19 @@ def approved_version(session: PanelSession) -> ReportVersion | None:
     )
 
 
+def published_sessions(session_ids: list[int]) -> set[int]:
+    """Which of these sessions have an approved (published) report."""
+    if not session_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(ReportVersion.session_id)
+            .where(ReportVersion.session_id.in_(session_ids), ReportVersion.status == "approved")
+            .distinct()
+        )
+    )
+
+
 def submit(actor: User, role: str, session: PanelSession, language: object) -> ReportVersion:
     """Freeze the current report as the next version, for the rapporteurs to review."""
     if role not in MODERATING:

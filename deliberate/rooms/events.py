@@ -34,7 +34,9 @@ def rate_limit(kind: str) -> None:
 @connection_handler("connect")
 def connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
-        return False
+        from deliberate.projector.views import connect as projector
+
+        return projector(auth)  # a projector link's socket, or refused
     _broadcaster().start(socketio)
     _users[request.sid] = current_user.id
     join_room(user_room(current_user.id))  # the person's notifications, on every process

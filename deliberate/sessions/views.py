@@ -17,8 +17,11 @@ csrf.exempt(api)
 
 @pages.route("/")
 def home():
+    from deliberate.review.services import published_sessions
+
     registered = services.sessions_of(current_user) if current_user.is_authenticated else []
-    return render_template("sessions/home.html", registered=registered)
+    published = published_sessions([s.id for s, _role in registered])
+    return render_template("sessions/home.html", registered=registered, published=published)
 
 
 @pages.route("/join", methods=["POST"])

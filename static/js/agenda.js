@@ -105,3 +105,19 @@ if (config.moderator && $("make-live")) {
     });
   }
 }
+
+if (config.moderator && $("projector-make")) {
+  const link = $("projector-url");
+  $("projector-make").addEventListener("click", async () => {
+    const made = await call("POST", `/api/v1/questions/${config.questionId}/projector-link`, {});
+    if (made) {
+      link.href = made.url;
+      link.textContent = made.url;
+      link.hidden = false;
+    }
+  });
+  $("projector-revoke").addEventListener("click", async () => {
+    const answer = await fetch(`/api/v1/questions/${config.questionId}/projector-link`, { method: "DELETE", credentials: "same-origin" });
+    if (answer.ok) link.hidden = true;
+  });
+}
