@@ -24,3 +24,19 @@ def publish_names(app, demo_session):
     with app.app_context():
         db.session.get(PanelSession, demo_session.id).publish_names = True
         db.session.commit()
+
+
+@pytest.fixture
+def member(app, make_user, demo_session):
+    """``member("attendee", "fr")`` → a person of the demo session whose account speaks ``language``."""
+    from deliberate.accounts.models import User
+    from deliberate.sessions.services import grant
+
+    def make(role: str = "attendee", language: str | None = None, name: str | None = None):
+        person = make_user(name or role.capitalize(), language=language)
+        with app.app_context():
+            grant(db.session.get(PanelSession, demo_session.id), db.session.get(User, person.id), role, None)
+            db.session.commit()
+        return person
+
+    return make
