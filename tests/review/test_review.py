@@ -196,7 +196,7 @@ def test_published_page_links_to_every_format_after_approval(people, approved):
     assert response.status_code == 200
     assert "not been approved" not in page
     for fmt in ("html", "md", "pdf", "docx", "json", "csv"):
-        assert f'href="?format={fmt}"' in page
+        assert f'href="?format={fmt}&amp;lang=' in page
 
 
 def test_published_json_is_the_approved_snapshot(people, filled, approved):
