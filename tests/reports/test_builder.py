@@ -4,10 +4,11 @@ The shape asserted here (and so documented) is:
 
 - report: format_version, generated_at, language, version (None until submitted), session, questions
 - session: code, title, description, date, start_time, end_time, timezone, languages, details
-- question: id, position, text, status, synthesis, synthesis_html, attribution, participation
-  {participants, contributions, votes}, clusters, unclustered, most_agreed, most_divisive, activity,
-  footnotes
-- cluster: id, label, synthesis, synthesis_html, agree, disagree, supporters, contributions
+- question: id, position, text, status, synthesis, synthesis_html, synthesis_language, attribution,
+  participation {participants, contributions, votes}, clusters, unclustered, most_agreed,
+  most_divisive, activity, footnotes
+- cluster: id, label, synthesis, synthesis_html, synthesis_language, agree, disagree, supporters,
+  contributions
 - contribution: id, text, author, role, language, created_at, agree, disagree, cluster_id, cluster_label
 - footnote: number, contribution_id, text, agree, disagree
 - activity bucket: t, contributions, votes
@@ -42,6 +43,7 @@ QUESTION_KEYS = {
     "status",
     "synthesis",
     "synthesis_html",
+    "synthesis_language",
     "attribution",
     "participation",
     "clusters",
@@ -56,6 +58,7 @@ CLUSTER_KEYS = {
     "label",
     "synthesis",
     "synthesis_html",
+    "synthesis_language",
     "agree",
     "disagree",
     "supporters",

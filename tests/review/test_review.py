@@ -29,8 +29,11 @@ def submit(http, lang: str = "en"):
     return http.post(VERSIONS, json={"lang": lang})
 
 
-def decide(http, number: int, decision: str):
-    return http.post(f"{VERSIONS}/{number}/decision", json={"decision": decision})
+def decide(http, number: int, decision: str, reason: str | None = None):
+    if reason is None and decision == "request_changes":
+        reason = "Cite the panelists too."  # required when asking for changes
+    body = {"decision": decision} if reason is None else {"decision": decision, "reason": reason}
+    return http.post(f"{VERSIONS}/{number}/decision", json=body)
 
 
 def comment(http, number: int, section: str = "question-1", text: str = "Cite the panelists too."):
@@ -193,7 +196,7 @@ def test_published_page_links_to_every_format_after_approval(people, approved):
     assert response.status_code == 200
     assert "not been approved" not in page
     for fmt in ("html", "md", "pdf", "docx", "json", "csv"):
-        assert f'href="?format={fmt}"' in page
+        assert f'href="?format={fmt}&amp;lang=' in page
 
 
 def test_published_json_is_the_approved_snapshot(people, filled, approved):
