@@ -197,6 +197,12 @@ function openDrawer(open) {
   drawer.setAttribute("aria-expanded", String(open));
   if (open) $("clusters-h").focus();
 }
+// From the list, one action reaches the panel (and its first control) on any screen.
+$("to-clusters").addEventListener("click", (event) => {
+  event.preventDefault();
+  if (window.getComputedStyle(drawer).display !== "none") openDrawer(true);
+  else { $("clusters-h").scrollIntoView({ block: "nearest" }); $("clusters-h").focus(); }
+});
 drawer.addEventListener("click", () => openDrawer(!document.body.classList.contains("clusters-open")));
 $("clusters-panel").addEventListener("keydown", (event) => {
   if (event.key === "Escape" && document.body.classList.contains("clusters-open")) { openDrawer(false); drawer.focus(); }

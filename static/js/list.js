@@ -118,10 +118,10 @@ export class ContributionList {
     this.room.listChanged();
   }
 
-  // Where the person is: at the top of the first page of the newest first list, not working in it.
+  // Where the person is: the top of the newest-first list in view (its first page). Further down, or on
+  // another page or order, a new row would push what they are reading: it is counted instead.
   atTop() {
     if (this.view.page !== 0 || this.view.sort !== "newest") return false;
-    if (this.node.contains(document.activeElement)) return false;
     return this.node.getBoundingClientRect().top >= 0;
   }
 
