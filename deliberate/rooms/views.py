@@ -8,7 +8,7 @@ from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role
 from deliberate.api import json_body
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
-from deliberate.i18n import current_language
+from deliberate.i18n import asked_language, current_language
 from deliberate.rooms import services
 from deliberate.rooms.ratelimit import RateLimiter
 from deliberate.sessions.models import Question
@@ -80,10 +80,7 @@ def projector(code: str, position: int):
 def state(question_id: int):
     question = get_question(question_id)
     role = require_role(current_user, question.session)
-    language = (
-        request.args.get("lang") if request.args.get("lang") in ("en", "fr", "es") else current_language()
-    )
-    return jsonify(services.room_state(question, current_user, role, language))
+    return jsonify(services.room_state(question, current_user, role, asked_language()))
 
 
 @api.route("/<int:question_id>", methods=["PATCH"])

@@ -39,7 +39,7 @@ def new_session():
 
 @bp.route("/sessions/<code>/edit", methods=["GET", "POST"])
 def edit_session(code: str):
-    return _edit(_session_or_404(code))
+    return _edit(services.get_session(code))
 
 
 def _edit(session: PanelSession | None):
@@ -119,7 +119,7 @@ def _draft_from_form(session: PanelSession | None) -> services.SessionDraft:
 
 @bp.route("/sessions/<code>/roles", methods=["GET", "POST"])
 def roles(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     if request.method == "POST":
         user = find_by_email(request.form.get("email", ""))
         try:
@@ -143,7 +143,7 @@ def roles(code: str):
 
 @bp.route("/sessions/<code>/audit")
 def audit(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     entries = db.session.scalars(
         db.select(AuditEntry)
         .where(AuditEntry.session_id == session.id)
@@ -151,10 +151,3 @@ def audit(code: str):
         .limit(500)
     ).all()
     return render_template("organiser/audit.html", session=session, entries=entries)
-
-
-def _session_or_404(code: str) -> PanelSession:
-    try:
-        return services.get_session(code)
-    except DomainError:
-        abort(404)
