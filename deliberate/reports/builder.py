@@ -113,7 +113,8 @@ def _question(question: Question, language: str) -> dict:
         )
     cluster_entries.sort(key=lambda c: (-c["supporters"], -c["agree"], c["disagree"], c["label"]))
 
-    footnotes = _footnotes([c["synthesis"] for c in cluster_entries] + [question.synthesis or ""], by_id)
+    # Reading order: every format shows the question's synthesis before the clusters'.
+    footnotes = _footnotes([question.synthesis or ""] + [c["synthesis"] for c in cluster_entries], by_id)
     numbers = {f["contribution_id"]: f["number"] for f in footnotes}
     known = set(by_id)
     for entry in cluster_entries:

@@ -34,9 +34,9 @@ export class LiveRoom {
     this.socket.on("connect", () => this.joined());
     this.socket.on("disconnect", () => handlers.onConnection("offline"));
     this.socket.on("connect_error", () => handlers.onConnection("offline"));
-    for (const name of ["contribution", "tally", "question", "presence", "cluster", "cluster_deleted"]) {
-      this.socket.on(name, (payload) => handlers.onEvent(name, payload));
-    }
+    // Every event the server sends to the room goes to the page's one place that applies them, also
+    // events added later (job progress, agenda…): a new panel needs no change here.
+    this.socket.onAny((name, payload) => handlers.onEvent(name, payload));
     if (this.socket.connected) this.joined();  // another module of the page connected it first
   }
 
