@@ -153,3 +153,20 @@ def test_the_projector_fits_the_hall_screen_without_scrolling(
             ), selector
     finally:
         context.close()
+
+
+def test_a_hidden_contributions_author_is_told_in_the_header_with_the_reason(room):
+    alice, mona = room("alice"), room("mona")
+    text, reason = f"To be hidden {uuid.uuid4().hex[:8]}", f"Off topic {uuid.uuid4().hex[:6]}"
+    alice.fill("#post-text", text)
+    alice.click("#post-submit")
+    row = mona.locator("#contributions li[data-id]", has_text=text)
+    expect(row).to_have_count(1, timeout=LIVE)
+
+    mona.fill("#moderation-reason", reason)
+    row.locator("button.moderate").click()
+
+    told = alice.locator("#notifications-list li", has_text=reason)
+    expect(told).to_have_count(1, timeout=LIVE)
+    expect(alice.locator("#notifications-unread")).to_be_visible()
+    assert "A moderator hid your contribution" in told.text_content()
