@@ -114,6 +114,8 @@ class SessionDraft:
     end_time: str | None = None
     timezone: str | None = None
     attendees_may_cluster: bool = False
+    # Attendees' names in the published report and on the projector (else pseudonyms).
+    publish_names: bool = False
     questions: list[dict[str, str]] = field(default_factory=list)
 
     def validate(self) -> "SessionDraft":
@@ -194,6 +196,7 @@ def save_session(
         "end_time",
         "timezone",
         "attendees_may_cluster",
+        "publish_names",
     ):
         setattr(session, name, getattr(draft, name))
     existing = {q.position: q for q in session.questions}

@@ -9,6 +9,7 @@
 //   room.list.update(id) / room.list.draw()          patch a row / draw the list again.
 // The connection starts once every module of the page has registered (DOMContentLoaded).
 import { LiveRoom } from "./live.js";
+import { moderation } from "./agenda.js";
 import { ContributionList, fold, PAGE_SIZE } from "./list.js";
 import { countText } from "./plurals.js";
 
@@ -349,7 +350,7 @@ $("contributions").addEventListener("click", async (event) => {
   if (!li) return;
   const id = Number(li.dataset.id);
   if (button.dataset.vote) await vote(id, Number(button.dataset.vote));
-  else if (button.dataset.action) refused(await room.live.request("moderate", { contribution_id: id, action: button.dataset.action }));
+  else if (button.dataset.action) refused(await room.live.request("moderate", moderation(id, button.dataset.action)));
 });
 
 // --- search, filters, sort, pages -------------------------------------------------------------------
