@@ -3,6 +3,7 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.notifications.models import Notification
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
@@ -10,6 +11,7 @@ from deliberate.sessions.models import PanelSession, Question, Registration
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "Notification",
     "Contribution",
     "PanelSession",
     "Question",

@@ -15,6 +15,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.extensions import db
 from deliberate.labels import detail_names
+from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question
 
@@ -72,12 +73,12 @@ def _question(question: Question, language: str) -> dict:
     ).all()
     labels = {c.id: c.label for c in clusters}
     rows = db.session.execute(
-        select(Contribution, User.name)
+        select(Contribution, User)
         .join(User, User.id == Contribution.author_id)
         .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
         .order_by(Contribution.id)
     ).all()
-    contributions = [_contribution(c, name, labels.get(c.cluster_id)) for c, name in rows]
+    contributions = [_contribution(c, display_name(author), labels.get(c.cluster_id)) for c, author in rows]
     by_id = {c["id"]: c for c in contributions}
     votes = db.session.execute(
         select(Vote.contribution_id, Vote.user_id, Vote.value, Vote.updated_at)
@@ -103,6 +104,7 @@ def _question(question: Question, language: str) -> dict:
                 "id": cluster.id,
                 "label": cluster.label,
                 "synthesis": cluster.synthesis or "",
+                "synthesis_language": written_in(cluster.synthesis, question.session.original_language),
                 "agree": sum(c["agree"] for c in inside),
                 "disagree": sum(c["disagree"] for c in inside),
                 "supporters": len(supporters.get(cluster.id, ())),
@@ -111,7 +113,8 @@ def _question(question: Question, language: str) -> dict:
         )
     cluster_entries.sort(key=lambda c: (-c["supporters"], -c["agree"], c["disagree"], c["label"]))
 
-    footnotes = _footnotes([c["synthesis"] for c in cluster_entries] + [question.synthesis or ""], by_id)
+    # Reading order: every format shows the question's synthesis before the clusters'.
+    footnotes = _footnotes([question.synthesis or ""] + [c["synthesis"] for c in cluster_entries], by_id)
     numbers = {f["contribution_id"]: f["number"] for f in footnotes}
     known = set(by_id)
     for entry in cluster_entries:
@@ -125,6 +128,7 @@ def _question(question: Question, language: str) -> dict:
         "status": question.status,
         "synthesis": question.synthesis or "",
         "synthesis_html": markdown.render(question.synthesis or "", known, numbers),
+        "synthesis_language": written_in(question.synthesis, question.session.original_language),
         "attribution": question.attribution,
         "participation": {
             "participants": len(participants),
@@ -143,6 +147,13 @@ def _question(question: Question, language: str) -> dict:
         "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
         "footnotes": footnotes,
     }
+
+
+def written_in(synthesis: str | None, fallback: str) -> str | None:
+    """The language a synthesis is written in: every reader's report shows it as written, marked."""
+    from deliberate.rooms.language import detect
+
+    return detect(synthesis, fallback) if synthesis and synthesis.strip() else None
 
 
 def _footnotes(texts: list[str], by_id: dict[int, dict]) -> list[dict]:

@@ -121,16 +121,21 @@ def test_create_accepts_a_label_of_120_characters(world):
 
 
 def test_a_panelist_may_create_a_cluster(world):
-    assert create(world.panelist, world.question.id, "Panel")["ok"]
+    cluster = create(world.panelist, world.question.id, "Panel")["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
+    assert [c["label"] for c in events(world.attendee, "cluster")] == ["Panel"]
 
 
 def test_an_organiser_may_create_a_cluster(world, connect, make_member):
     organiser = connect(make_member("organiser", "Org"))
-    assert create(organiser, world.question.id, "Org")["ok"]
+    cluster = create(organiser, world.question.id, "Org")["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
 
 
 def test_an_attendee_may_create_a_cluster_when_the_session_allows_it(world, allow_attendees):
-    assert create(world.attendee, world.question.id, "Attendee")["ok"]
+    cluster = create(world.attendee, world.question.id, "Attendee")["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
+    assert [c["label"] for c in events(world.moderator, "cluster")] == ["Attendee"]
 
 
 def test_create_with_contribution_ids_puts_them_in_the_cluster(world):
@@ -152,7 +157,9 @@ def test_create_with_contribution_ids_tells_the_room_about_each_contribution(wor
 
 
 def test_create_with_contribution_ids_accepts_an_empty_list(world):
-    assert create(world.moderator, world.question.id, "Rien", contribution_ids=[])["ok"]
+    cluster = create(world.moderator, world.question.id, "Rien", contribution_ids=[])["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
+    assert events(world.attendee, "contribution") == []
 
 
 # --- cluster_assign ---------------------------------------------------------------------------------
@@ -194,10 +201,15 @@ def test_unassigning_tells_the_room_the_contribution_has_no_cluster(world):
 
 def test_a_panelist_may_assign(world):
     assert assign(world.panelist, world.second, world.a) == {"ok": True}
+    assert world.cluster_of(world.second) == world.a
+    assert [(c["id"], c["cluster_id"]) for c in events(world.attendee, "contribution")] == [
+        (world.second, world.a)
+    ]
 
 
 def test_an_attendee_may_assign_when_the_session_allows_it(world, allow_attendees):
     assert assign(world.attendee, world.second, world.a) == {"ok": True}
+    assert world.cluster_of(world.second) == world.a
 
 
 # --- cluster_merge ----------------------------------------------------------------------------------
@@ -206,6 +218,7 @@ def test_an_attendee_may_assign_when_the_session_allows_it(world, allow_attendee
 def test_merge_moves_the_contributions_into_the_target(world):
     assert merge(world.moderator, world.a, world.b)["ok"]
     assert world.cluster_of(world.first) == world.b
+    assert world.cluster_of(world.second) is None
 
 
 def test_merge_removes_the_merged_cluster(world):
@@ -234,6 +247,7 @@ def test_merge_keeps_the_synthesis_of_the_merged_cluster_when_the_target_has_non
 
 def test_an_attendee_may_merge_when_the_session_allows_it(world, allow_attendees):
     assert merge(world.attendee, world.a, world.b)["ok"]
+    assert (world.cluster_ids(), world.cluster_of(world.first)) == ([world.b], world.b)
 
 
 # --- cluster_delete ---------------------------------------------------------------------------------
@@ -258,6 +272,10 @@ def test_delete_tells_the_room_with_no_merge_target(world):
 
 def test_an_attendee_may_delete_when_the_session_allows_it(world, allow_attendees):
     assert delete(world.attendee, world.a) == {"ok": True}
+    assert (world.cluster_ids(), world.cluster_of(world.first)) == ([world.b], None)
+    assert events(world.moderator, "cluster_deleted") == [
+        {"id": world.a, "question_id": world.question.id, "into_id": None}
+    ]
 
 
 # --- cluster_assign_many ----------------------------------------------------------------------------
