@@ -244,6 +244,7 @@ const handlers = {
     node.textContent = status === "connected" ? S.connected : S.offline;
   },
   onState(snapshot) {
+    if (!room.interactiveAt) performance.mark("room-state-received");
     state.contributions = new Map(snapshot.contributions.map((c) => [c.id, c]));
     state.clusters = new Map(snapshot.clusters.map((c) => [c.id, c]));
     for (const id of [...selection]) if (!state.contributions.has(id)) selection.delete(id);
