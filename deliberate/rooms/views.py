@@ -1,6 +1,6 @@
 """The room page, the projector view and the room's HTTP API."""
 
-from flask import Blueprint, Flask, abort, jsonify, render_template, request
+from flask import Blueprint, Flask, abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
