@@ -74,6 +74,7 @@ def _init_socketio(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
     from deliberate.clusters import views as clusters
+    from deliberate.opinions import views as opinions
     from deliberate.realtime import handlers
     from deliberate.reports import views as reports
     from deliberate.review import views as review
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     rooms.register(app)
     clusters.register(app)
+    opinions.register(app)
     reports.register(app)
     review.register(app)
     handlers.bind(socketio)

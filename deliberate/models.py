@@ -3,6 +3,7 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.opinions.models import OpinionGroups
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
@@ -11,6 +12,7 @@ __all__ = [
     "AuditEntry",
     "Cluster",
     "Contribution",
+    "OpinionGroups",
     "PanelSession",
     "Question",
     "Registration",

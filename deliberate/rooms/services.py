@@ -21,6 +21,7 @@ from deliberate.clusters.support import support, with_support
 from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError, forbidden, invalid, not_found
 from deliberate.extensions import db
+from deliberate.opinions import schedule as opinion_groups
 from deliberate.realtime import outbox
 from deliberate.rooms import language as languages
 from deliberate.rooms.models import Contribution, Vote
@@ -213,6 +214,7 @@ def vote(
         .execution_options(synchronize_session=False)
     ).one()
     outbox.tallies_changed(target.question_id, [target.id])
+    opinion_groups.changed(target.question_id)
     return agree, disagree
 
 
@@ -232,6 +234,7 @@ def moderate(actor: User, role: str, contribution: Contribution, action: object)
         return contribution
     contribution.hidden = hide
     db.session.flush()
+    opinion_groups.changed(contribution.question_id)
     bump_seq(contribution.question)
     record(
         f"contribution_{'hidden' if hide else 'restored'}",

@@ -5,11 +5,15 @@ mistake in the importer cannot hide behind the same mistake in the test.
 """
 
 import csv
+import os
 from pathlib import Path
 
 from deliberate.extensions import db
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
+# Next to the repository; DELIBERATE_POLIS_DATA names it for a checkout elsewhere (a git worktree).
+DATA = Path(
+    os.environ.get("DELIBERATE_POLIS_DATA") or Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
+)
 SMALL = ("15-per-hour-seattle", "brexit-consensus")
 BIG = "scoop-hivemind.biodiversity"
 CONVERSATIONS = (*SMALL, BIG)
