@@ -7,8 +7,10 @@ Pure computation: plain lists in, plain dicts out, no database. The steps:
 3. PCA on the matrix with missing votes filled by the contribution's mean, two components; each
    projection is scaled by sqrt(contributions / votes of that participant), Pol.is's correction that
    keeps participants who voted on little from being pulled to the centre.
-4. k-means on the projections for k = 2..5, k chosen by silhouette; the previous k is kept unless
-   another k is clearly better (by ``K_MARGIN``), and group ids follow the previous centres, so that
+4. k-means on the projections for k = 2..5 (every group at least ``MIN_GROUP`` people and
+   ``MIN_GROUP_SHARE`` of those placed), k chosen by silhouette, the smallest k within ``K_MARGIN``
+   of the best; the previous k is kept unless another k is clearly better (by ``K_MARGIN``), and
+   group ids follow the previous centres, so that
    groups stay stable between recomputations unless the data really changes.
 5. For each group, representative contributions (Pol.is's repness: the group's agree or disagree
    share against everyone else's, kept when both z-tests pass at 90%), and for the question the
@@ -26,6 +28,8 @@ import numpy as np
 MIN_VOTES = 7
 MAX_GROUPS = 5
 BASE_CLUSTERS = 100
+MIN_GROUP = 3
+MIN_GROUP_SHARE = 0.05
 K_MARGIN = 0.05
 TOP_REPRESENTATIVE = 5
 TOP_LIST = 5
@@ -65,7 +69,7 @@ def compute(
         return empty
     people = [p for p, keep in zip(voters, placed, strict=True) if keep]
     sub = matrix[placed]
-    points = _project(sub)
+    points, axes = _project(sub, cids, (previous or {}).get("axes"))
     labels, centres = _groups(points, previous)
     if labels is None:
         return empty
@@ -91,6 +95,7 @@ def compute(
             [round(float(x), 3), round(float(y), 3), int(g)] for (x, y), g in zip(points, labels, strict=True)
         ],
         "members": {str(p): i for i, p in enumerate(people)},
+        "axes": axes,
     }
 
 
@@ -105,28 +110,39 @@ def _empty(voters: int) -> dict:
         "counts": {},
         "points": [],
         "members": {},
+        "axes": None,
     }
 
 
-def _project(matrix: np.ndarray) -> np.ndarray:
-    """Two principal components, with Pol.is's sparsity correction."""
+def _project(matrix: np.ndarray, cids: list[int], previous: dict | None) -> tuple[np.ndarray, dict]:
+    """Two principal components, with Pol.is's sparsity correction.
+
+    A component's sign is arbitrary; it is chosen to agree with the previous computation's (over the
+    contributions both know), so that the map, and the groups' centres, do not flip.
+    """
     voted = ~np.isnan(matrix)
-    means = np.nanmean(np.where(voted.any(axis=0), matrix, 0.0), axis=0)
-    means = np.nan_to_num(means)
+    means = np.nan_to_num(np.nanmean(np.where(voted.any(axis=0), matrix, 0.0), axis=0))
     filled = np.where(voted, matrix, means)
     centred = filled - filled.mean(axis=0)
-    # The two leading right singular vectors; a sign convention keeps the map from flipping.
     _u, _s, vt = np.linalg.svd(centred, full_matrices=False)
-    components = vt[:2]
-    if components.shape[0] < 2:
-        components = np.vstack([components, np.zeros((2 - components.shape[0], matrix.shape[1]))])
-    for row in components:
-        pivot = np.argmax(np.abs(row))
-        if row[pivot] < 0:
+    components = np.zeros((2, matrix.shape[1]))
+    components[: min(2, len(vt))] = vt[:2]
+    old = {}
+    if previous:
+        old = {cid: j for j, cid in enumerate(previous.get("ids", []))}
+    for i, row in enumerate(components):
+        common = [(j, old[cid]) for j, cid in enumerate(cids) if cid in old]
+        if common and i < len(previous["vectors"]):
+            here, there = zip(*common, strict=True)
+            agreement = float(row[list(here)] @ np.array(previous["vectors"][i])[list(there)])
+        else:
+            agreement = float(row[np.argmax(np.abs(row))])
+        if agreement < 0:
             row *= -1
     projected = centred @ components.T
     scale = np.sqrt(matrix.shape[1] / np.maximum(voted.sum(axis=1), 1))
-    return projected * scale[:, None]
+    axes = {"ids": list(cids), "vectors": [[round(float(v), 5) for v in row] for row in components]}
+    return projected * scale[:, None], axes
 
 
 def _groups(points: np.ndarray, previous: dict | None) -> tuple[np.ndarray | None, dict[int, np.ndarray]]:
@@ -155,7 +171,10 @@ def _groups(points: np.ndarray, previous: dict | None) -> tuple[np.ndarray | Non
         init = np.array([old[g] for g in sorted(old)]) if seeded else "k-means++"
         model = KMeans(n_clusters=k, init=init, n_init=1 if seeded else 4, random_state=0)
         labels = model.fit(centres, sample_weight=weights).labels_
-        if len(set(labels.tolist())) < 2:
+        sizes = np.bincount(labels, weights=weights, minlength=k)
+        # A group of a handful of people says nothing about the room (and exact duplicates of a
+        # few voters would otherwise make a "perfect" extra group).
+        if (sizes < max(MIN_GROUP, MIN_GROUP_SHARE * n)).any():
             continue
         results[k] = (silhouette_score(centres, labels), labels, model.cluster_centers_)
     if not results:
