@@ -15,6 +15,7 @@ csrf.exempt(api)
 def register(app: Flask) -> None:
     schedule.init_app(app)
     app.register_blueprint(api)
+    app.jinja_env.globals["may_see_opinion_groups"] = services.may_see
 
 
 @api.route("/questions/<int:question_id>/opinion-groups", methods=["GET"])

@@ -72,7 +72,12 @@ def projector(code: str, position: int):
     join_url = base.rstrip("/") + url_for("sessions.show", code=question.session.code)
     qr_svg = segno.make(join_url, error="m").svg_inline(scale=8, dark="#111", light="#fff")
     return render_template(
-        "rooms/projector.html", question=question, session=question.session, join_url=join_url, qr_svg=qr_svg
+        "rooms/projector.html",
+        question=question,
+        session=question.session,
+        role=role,
+        join_url=join_url,
+        qr_svg=qr_svg,
     )
 
 

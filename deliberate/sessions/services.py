@@ -114,6 +114,7 @@ class SessionDraft:
     end_time: str | None = None
     timezone: str | None = None
     attendees_may_cluster: bool = False
+    attendees_see_opinion_groups: bool = False
     questions: list[dict[str, str]] = field(default_factory=list)
 
     def validate(self) -> "SessionDraft":
@@ -194,6 +195,7 @@ def save_session(
         "end_time",
         "timezone",
         "attendees_may_cluster",
+        "attendees_see_opinion_groups",
     ):
         setattr(session, name, getattr(draft, name))
     existing = {q.position: q for q in session.questions}
