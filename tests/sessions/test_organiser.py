@@ -250,7 +250,8 @@ def test_the_edit_form_lets_attendees_see_the_opinion_groups(app, organiser, dem
     assert 'name="attendees_see_opinion_groups"' in page.get_data(as_text=True)
     fields = {**form_fields(page), "languages": ["fr", "en", "es"], "action": "save"}
 
-    organiser.post("/organiser/sessions/uclg-1-3-2/edit", data={**fields, "attendees_see_opinion_groups": "on"})
+    allowed = {**fields, "attendees_see_opinion_groups": "on"}
+    organiser.post("/organiser/sessions/uclg-1-3-2/edit", data=allowed)
     with app.app_context():
         assert db.session.get(PanelSession, demo_session.id).attendees_see_opinion_groups is True
 
