@@ -23,7 +23,11 @@ def _outbox() -> list[Callable[[], None]]:
 
 def publish(question_id: int, name: str, payload: dict[str, Any], audience: str = "all") -> None:
     """Send ``name`` to the question's room (``audience``: all, public or staff) after commit."""
-    to = rooms(question_id, audience)
+    publish_to(rooms(question_id, audience), name, payload)
+
+
+def publish_to(to: list[str], name: str, payload: dict[str, Any]) -> None:
+    """Send ``name`` to the rooms ``to`` (a session's, a person's) after commit."""
     publisher = current_app.extensions["deliberate.publisher"]
     _outbox().append(lambda: publisher.emit(name, payload, to))
 

@@ -17,8 +17,11 @@ csrf.exempt(api)
 
 @pages.route("/")
 def home():
+    from deliberate.review.services import published_sessions
+
     registered = services.sessions_of(current_user) if current_user.is_authenticated else []
-    return render_template("sessions/home.html", registered=registered)
+    published = published_sessions([s.id for s, _role in registered])
+    return render_template("sessions/home.html", registered=registered, published=published)
 
 
 @pages.route("/join", methods=["POST"])
@@ -40,7 +43,15 @@ def show(code: str):
     role = role_in(current_user, session)
     if role is None:
         return render_template("sessions/register.html", session=session)
-    return render_template("sessions/show.html", session=session, role=role, language=current_language())
+    from deliberate.join.links import session_page_extras
+
+    return render_template(
+        "sessions/show.html",
+        session=session,
+        role=role,
+        language=current_language(),
+        **session_page_extras(session, role),
+    )
 
 
 @pages.route("/s/<code>/register", methods=["POST"])

@@ -62,7 +62,7 @@ def make_report() -> dict:
         "status": "closed",
         "synthesis": "Participants favour **public guarantees** (#104).",
         "synthesis_html": "<p>Participants favour <strong>public guarantees</strong> "
-        '(<a href="#c104" class="ref">#104</a><sup class="fn">[3]</sup>).</p>',
+        '(<a href="#c104" class="ref">#104</a><sup class="fn">[1]</sup>).</p>',
         "attribution": "Data from Pol.is, CC BY 4.0",
         "participation": {"participants": 12, "contributions": 6, "votes": 42},
         "clusters": [
@@ -71,8 +71,8 @@ def make_report() -> dict:
                 "label": financing[1],
                 "synthesis": "Guarantee funds (#101) and doubts (#103).",
                 "synthesis_html": "<p>Guarantee funds "
-                '(<a href="#c101" class="ref">#101</a><sup class="fn">[1]</sup>) and doubts '
-                '(<a href="#c103" class="ref">#103</a><sup class="fn">[2]</sup>).</p>',
+                '(<a href="#c101" class="ref">#101</a><sup class="fn">[2]</sup>) and doubts '
+                '(<a href="#c103" class="ref">#103</a><sup class="fn">[3]</sup>).</p>',
                 "agree": 17,
                 "disagree": 5,
                 "supporters": 8,
@@ -98,9 +98,9 @@ def make_report() -> dict:
             {"t": "2026-11-27T09:10:00+00:00", "contributions": 1, "votes": 7},
         ],
         "footnotes": [
-            {"number": 1, "contribution_id": 101, "text": c101["text"], "agree": 9, "disagree": 0},
-            {"number": 2, "contribution_id": 103, "text": SCRIPT, "agree": 3, "disagree": 4},
-            {"number": 3, "contribution_id": 104, "text": c104["text"], "agree": 7, "disagree": 0},
+            {"number": 1, "contribution_id": 104, "text": c104["text"], "agree": 7, "disagree": 0},
+            {"number": 2, "contribution_id": 101, "text": c101["text"], "agree": 9, "disagree": 0},
+            {"number": 3, "contribution_id": 103, "text": SCRIPT, "agree": 3, "disagree": 4},
         ],
     }
     empty = {
@@ -267,9 +267,9 @@ def test_markdown_has_question_and_cluster_headings(report):
 
 def test_markdown_turns_synthesis_references_into_footnotes(report):
     text = markdown_of(report)
-    assert "Guarantee funds (#101[^q1-1]) and doubts (#103[^q1-2])." in text
-    assert "Participants favour **public guarantees** (#104[^q1-3])." in text
-    assert '[^q1-1]: "Il faut des fonds de garantie publics." (Agree 9, Disagree 0)' in text
+    assert "Guarantee funds (#101[^q1-2]) and doubts (#103[^q1-3])." in text
+    assert "Participants favour **public guarantees** (#104[^q1-1])." in text
+    assert '[^q1-2]: "Il faut des fonds de garantie publics." (Agree 9, Disagree 0)' in text
 
 
 def test_markdown_never_contains_raw_script_tag(report):
@@ -374,9 +374,18 @@ def test_csv_neutralises_formula_injection(report):
 # --- dispatch -----------------------------------------------------------------------------------
 
 
-def test_every_format_renders_bytes(report):
-    for fmt in FORMATS:
-        assert isinstance(render(copy.deepcopy(report), DEFAULT_LABELS, fmt), bytes)
+def test_every_format_renders_a_file_of_its_own_kind(report):
+    import io
+    import json
+    import zipfile
+
+    files = {fmt: render(copy.deepcopy(report), DEFAULT_LABELS, fmt) for fmt in FORMATS}
+    assert files["html"].lstrip().lower().startswith(b"<!doctype html")
+    assert files["pdf"].startswith(b"%PDF-")
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(files["docx"])).namelist()
+    assert json.loads(files["json"])["questions"][0]["text"] == report["questions"][0]["text"]
+    assert files["csv"].decode("utf-8-sig").splitlines()[0].startswith("question_position")
+    assert files["md"].decode("utf-8").startswith("# ")
 
 
 def test_unknown_format_is_refused(report):

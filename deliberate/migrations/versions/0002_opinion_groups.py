@@ -1,7 +1,7 @@
 """opinion groups per question; sessions may show them to attendees
 
 Revision ID: i10_opinion_groups
-Revises: 0001
+Revises: i11a
 Create Date: 2026-12-01 21:55:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "i10_opinion_groups"
-down_revision = "0001"
+down_revision = "i11a"
 branch_labels = None
 depends_on = None
 
