@@ -72,7 +72,12 @@ def projector(code: str, position: int):
     join_url = join_link(question.session, question.position)
     qr_svg = qr(join_url, scale=8)
     return render_template(
-        "rooms/projector.html", question=question, session=question.session, join_url=join_url, qr_svg=qr_svg
+        "rooms/projector.html",
+        question=question,
+        session=question.session,
+        role=role,
+        join_url=join_url,
+        qr_svg=qr_svg,
     )
 
 

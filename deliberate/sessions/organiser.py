@@ -85,6 +85,7 @@ def _draft_from_session(session: PanelSession | None) -> services.SessionDraft:
         timezone=session.timezone,
         attendees_may_cluster=session.attendees_may_cluster,
         publish_names=session.publish_names,
+        attendees_see_opinion_groups=session.attendees_see_opinion_groups,
         questions=[dict(q.text) for q in session.questions],
     )
 
@@ -113,6 +114,7 @@ def _draft_from_form(session: PanelSession | None) -> services.SessionDraft:
         timezone=form.get("timezone") or None,
         attendees_may_cluster=form.get("attendees_may_cluster") == "on",
         publish_names=form.get("publish_names") == "on",
+        attendees_see_opinion_groups=form.get("attendees_see_opinion_groups") == "on",
         questions=[texts(f"question{i}") for i in range(1, count + 1)],
         # The form does not edit the labelled facts (thematic line, organisers...): keep them.
         details=dict(session.details) if session is not None else {},
