@@ -3,6 +3,7 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.jobs.models import Job, JobFile
 from deliberate.notifications.models import Notification
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
@@ -11,6 +12,8 @@ from deliberate.sessions.models import PanelSession, Question, Registration
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "Job",
+    "JobFile",
     "Notification",
     "Contribution",
     "PanelSession",
