@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.jobs import views as job_views
     from deliberate.join import views as join
     from deliberate.notifications import views as notifications
+    from deliberate.opinions import views as opinions
     from deliberate.privacy import views as privacy
     from deliberate.projector import views as projector
     from deliberate.realtime import handlers
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     rooms.register(app)
     clusters.register(app)
+    opinions.register(app)
     reports.register(app)
     job_views.register(app)
     review.register(app)

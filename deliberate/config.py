@@ -56,6 +56,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOB_WAIT": _int("DELIBERATE_JOB_WAIT", 300),
         # A running job whose worker has not been heard of for this long died with it (seconds).
         "JOB_STALE": _int("DELIBERATE_JOB_STALE", 60),
+        # A question's opinion groups are recomputed at most once per this many milliseconds.
+        "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -5,6 +5,7 @@ from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
 from deliberate.jobs.models import Job, JobFile
 from deliberate.notifications.models import Notification
+from deliberate.opinions.models import OpinionGroups
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
@@ -16,6 +17,7 @@ __all__ = [
     "JobFile",
     "Notification",
     "Contribution",
+    "OpinionGroups",
     "PanelSession",
     "Question",
     "Registration",

@@ -51,6 +51,8 @@ def make_config(folder, url, **extra):
         "RATE_POSTS": 1000,
         "RATE_VOTES": 10000,
         "TESTING": True,
+        # Tests flush the opinion groups scheduler themselves (no loop thread racing them).
+        "OPINION_GROUPS_LOOP": False,
         **extra,
     }
 

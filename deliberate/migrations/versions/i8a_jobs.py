@@ -1,7 +1,7 @@
 """jobs and the files they produce
 
 Revision ID: i8a
-Revises: i11a
+Revises: i10_opinion_groups
 Create Date: 2026-12-01 21:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "i8a"
-down_revision = "i11a"
+down_revision = "i10_opinion_groups"
 branch_labels = None
 depends_on = None
 
