@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from deliberate.access import EXPORTS, require_role, role_in
 from deliberate.api import json_body
-from deliberate.config import LANGUAGES
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
 from deliberate.i18n import asked_language, current_language
