@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
     from deliberate.agenda import views as agenda
     from deliberate.clusters import views as clusters
+    from deliberate.jobs import views as job_views
     from deliberate.join import views as join
     from deliberate.notifications import views as notifications
     from deliberate.opinions import views as opinions
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     clusters.register(app)
     opinions.register(app)
     reports.register(app)
+    job_views.register(app)
     review.register(app)
     agenda.register(app)
     join.register(app)

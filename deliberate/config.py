@@ -49,6 +49,13 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATE_VOTES_WINDOW": _int("DELIBERATE_RATE_VOTES_WINDOW", 30),
         # Tallies and presence reach a room at most once per this many milliseconds.
         "BROADCAST_INTERVAL_MS": _int("DELIBERATE_BROADCAST_INTERVAL_MS", 250),
+        # Jobs: the Redis queue (RQ) run by `deliberate worker`, else the pool `serve` starts itself.
+        "JOB_QUEUE": os.environ.get("DELIBERATE_JOB_QUEUE") or None,
+        "JOB_WORKERS": _int("DELIBERATE_JOB_WORKERS", max(1, (os.cpu_count() or 2) // 2)),
+        # How long a synchronous answer (the report download, ?wait=1) waits for its job, in seconds.
+        "JOB_WAIT": _int("DELIBERATE_JOB_WAIT", 300),
+        # A running job whose worker has not been heard of for this long died with it (seconds).
+        "JOB_STALE": _int("DELIBERATE_JOB_STALE", 60),
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,

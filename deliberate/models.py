@@ -3,6 +3,7 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.jobs.models import Job, JobFile
 from deliberate.notifications.models import Notification
 from deliberate.opinions.models import OpinionGroups
 from deliberate.review.models import ReportVersion, ReviewComment
@@ -12,6 +13,8 @@ from deliberate.sessions.models import PanelSession, Question, Registration
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "Job",
+    "JobFile",
     "Notification",
     "Contribution",
     "OpinionGroups",
