@@ -4,10 +4,11 @@ The shape asserted here (and so documented) is:
 
 - report: format_version, generated_at, language, version (None until submitted), session, questions
 - session: code, title, description, date, start_time, end_time, timezone, languages, details
-- question: id, position, text, status, synthesis, synthesis_html, attribution, participation
-  {participants, contributions, votes}, clusters, unclustered, most_agreed, most_divisive, activity,
-  footnotes
-- cluster: id, label, synthesis, synthesis_html, agree, disagree, supporters, contributions
+- question: id, position, text, status, synthesis, synthesis_html, synthesis_language, attribution,
+  participation {participants, contributions, votes}, clusters, unclustered, most_agreed,
+  most_divisive, activity, footnotes
+- cluster: id, label, synthesis, synthesis_html, synthesis_language, agree, disagree, supporters,
+  contributions
 - contribution: id, text, author, role, language, created_at, agree, disagree, cluster_id, cluster_label
 - footnote: number, contribution_id, text, agree, disagree
 - activity bucket: t, contributions, votes
@@ -42,6 +43,7 @@ QUESTION_KEYS = {
     "status",
     "synthesis",
     "synthesis_html",
+    "synthesis_language",
     "attribution",
     "participation",
     "clusters",
@@ -56,6 +58,7 @@ CLUSTER_KEYS = {
     "label",
     "synthesis",
     "synthesis_html",
+    "synthesis_language",
     "agree",
     "disagree",
     "supporters",
@@ -278,10 +281,23 @@ def test_activity_buckets_add_up_to_the_contribution_and_vote_counts(first):
     assert sum(b["votes"] for b in first["activity"]) == first["participation"]["votes"]
 
 
-def test_activity_buckets_are_consecutive_times_with_a_timezone(first):
-    times = [datetime.fromisoformat(b["t"]) for b in first["activity"]]
+def test_activity_buckets_are_consecutive_times_with_a_timezone():
+    from datetime import UTC, timedelta
+
+    from deliberate.reports.builder import _activity
+
+    start = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    posted = [(start + timedelta(minutes=m)).isoformat() for m in (0, 1, 50)]
+    activity = _activity(posted, [start + timedelta(minutes=5)])
+
+    times = [datetime.fromisoformat(b["t"]) for b in activity]
     assert all(t.tzinfo is not None for t in times)
-    assert times == sorted(times)
+    steps = {later - earlier for earlier, later in zip(times, times[1:], strict=False)}
+    # One bucket after the other, the quiet ones included with zero counts: a single positive step.
+    assert len(steps) == 1 and min(steps) > timedelta(0)
+    assert times[0] <= start < times[0] + min(steps) and times[-1] <= start + timedelta(minutes=50)
+    assert [b["contributions"] for b in activity].count(0) > 0
+    assert sum(b["contributions"] for b in activity) == 3 and sum(b["votes"] for b in activity) == 1
 
 
 def test_a_question_without_contributions_has_zero_figures_and_empty_lists(report):

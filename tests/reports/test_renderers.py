@@ -255,9 +255,18 @@ def test_csv_neutralises_formula_injection(report):
 # --- dispatch -----------------------------------------------------------------------------------
 
 
-def test_every_format_renders_bytes(report):
-    for fmt in FORMATS:
-        assert isinstance(render(copy.deepcopy(report), DEFAULT_LABELS, fmt), bytes)
+def test_every_format_renders_a_file_of_its_own_kind(report):
+    import io
+    import json
+    import zipfile
+
+    files = {fmt: render(copy.deepcopy(report), DEFAULT_LABELS, fmt) for fmt in FORMATS}
+    assert files["html"].lstrip().lower().startswith(b"<!doctype html")
+    assert files["pdf"].startswith(b"%PDF-")
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(files["docx"])).namelist()
+    assert json.loads(files["json"])["questions"][0]["text"] == report["questions"][0]["text"]
+    assert files["csv"].decode("utf-8-sig").splitlines()[0].startswith("question_position")
+    assert files["md"].decode("utf-8").startswith("# ")
 
 
 def test_unknown_format_is_refused(report):
