@@ -26,7 +26,8 @@ def render_pdf(report: dict, labels: dict[str, str]) -> bytes:
 def pdf_data(report: dict, labels: dict[str, str]) -> dict:
     """The template's data. Every string goes through ``printable``: PDF/UA refuses control characters
     and characters no font can draw, so one stray byte would otherwise fail the whole file."""
-    labels = printable(labels)
+    # The report's language travels with the labels to the few places that compare with it.
+    labels = {**printable(labels), "_report_language": report["language"]}
     session = report["session"]
     data = {
         "lang": language(report["language"]) or "en",
@@ -88,7 +89,18 @@ def _synthesis(
     if not question["synthesis_html"]:
         return None
     nodes = _tree(question["synthesis_html"], question, labels, languages, seen)
-    return {"kind": "synthesis", "nodes": nodes}
+    return {"kind": "synthesis", "nodes": nodes, **_written_in(question, labels)}
+
+
+def _written_in(part: dict, labels: dict[str, str]) -> dict:
+    """A synthesis is shown as written: its language for the tags, and a note when it is not the
+    report's (the same note as in the HTML and Markdown)."""
+    written = part.get("synthesis_language")
+    note = None
+    if written and written != labels.get("_report_language"):
+        name = labels.get(f"language_{written}", written)
+        note = f"{labels.get('written_in', 'Synthesis written in')}: {name}"
+    return {"lang": language(written), "written_in": note}
 
 
 def _tree(
@@ -149,6 +161,7 @@ def _clusters(
                 "disagree": cluster["disagree"],
                 "supporters": cluster["supporters"],
                 "nodes": _tree(cluster["synthesis_html"], question, labels, languages, seen),
+                **_written_in(cluster, labels),
                 "contributions": [_contribution(c, labels) for c in cluster["contributions"]],
             }
             for cluster in question["clusters"]
