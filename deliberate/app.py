@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.clusters import views as clusters
     from deliberate.join import views as join
     from deliberate.notifications import views as notifications
+    from deliberate.opinions import views as opinions
     from deliberate.privacy import views as privacy
     from deliberate.projector import views as projector
     from deliberate.realtime import handlers
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     rooms.register(app)
     clusters.register(app)
+    opinions.register(app)
     reports.register(app)
     review.register(app)
     agenda.register(app)

@@ -4,6 +4,7 @@ from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
 from deliberate.notifications.models import Notification
+from deliberate.opinions.models import OpinionGroups
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
@@ -13,6 +14,7 @@ __all__ = [
     "Cluster",
     "Notification",
     "Contribution",
+    "OpinionGroups",
     "PanelSession",
     "Question",
     "Registration",

@@ -38,6 +38,11 @@ def tallies_changed(question_id: int, contribution_ids: list[int]) -> None:
     _outbox().append(lambda: broadcaster.mark_tallies(question_id, contribution_ids))
 
 
+def after_commit(send: Callable[[], None]) -> None:
+    """Run ``send`` once the transaction commits (dropped on rollback), like every event here."""
+    _outbox().append(send)
+
+
 def memberships_changed(user_id: int) -> None:
     """End the person's live connections once the new role is committed; they join again with it."""
     connections = current_app.extensions["deliberate.connections"]

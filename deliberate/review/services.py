@@ -7,6 +7,7 @@ version is what registered participants read after the session.
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from deliberate import jobs, validation
 from deliberate.access import MODERATING, REVIEWS
@@ -25,15 +26,36 @@ DECISIONS = {"approve": "approved", "request_changes": "changes_requested"}
 
 
 def versions(session: PanelSession) -> list[ReportVersion]:
+    """The session's versions for a list: people loaded with them, the frozen reports left unread."""
     return db.session.scalars(
-        db.select(ReportVersion).where(ReportVersion.session_id == session.id).order_by(ReportVersion.number)
+        db.select(ReportVersion)
+        .options(
+            defer(ReportVersion.snapshot),
+            defer(ReportVersion.translations),
+            joinedload(ReportVersion.submitted_by),
+            joinedload(ReportVersion.decided_by),
+        )
+        .where(ReportVersion.session_id == session.id)
+        .order_by(ReportVersion.number)
     ).all()
+
+
+def latest_number(session: PanelSession) -> int | None:
+    return db.session.scalar(
+        db.select(db.func.max(ReportVersion.number)).where(ReportVersion.session_id == session.id)
+    )
 
 
 def get_version(session: PanelSession, number: object) -> ReportVersion:
     number = validation.identifier(number, "version")
     version = db.session.scalar(
-        db.select(ReportVersion).where(ReportVersion.session_id == session.id, ReportVersion.number == number)
+        db.select(ReportVersion)
+        .options(
+            joinedload(ReportVersion.submitted_by),
+            joinedload(ReportVersion.decided_by),
+            selectinload(ReportVersion.comments).joinedload(ReviewComment.author),
+        )
+        .where(ReportVersion.session_id == session.id, ReportVersion.number == number)
     )
     if version is None:
         raise not_found(_("No such version."))

@@ -202,7 +202,7 @@ def show(code: str, number: int):
         changes=diff.changes(before.snapshot if before else None, version.snapshot),
         sections=services.sections(version.snapshot),
         reviewer=role in REVIEWS,
-        latest=version.number == max(v.number for v in services.versions(session)),
+        latest=version.number == services.latest_number(session),
     )
 
 

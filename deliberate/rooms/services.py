@@ -22,6 +22,7 @@ from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError, forbidden, invalid, not_found
 from deliberate.extensions import db
 from deliberate.notifications import services as notifications
+from deliberate.opinions import schedule as opinion_groups
 from deliberate.realtime import outbox
 from deliberate.rooms import language as languages
 from deliberate.rooms.models import Contribution, Vote
@@ -214,6 +215,7 @@ def vote(
         .execution_options(synchronize_session=False)
     ).one()
     outbox.tallies_changed(target.question_id, [target.id])
+    opinion_groups.changed(target.question_id)
     return agree, disagree
 
 
@@ -237,6 +239,7 @@ def moderate(
         return contribution
     contribution.hidden = hide
     db.session.flush()
+    opinion_groups.changed(contribution.question_id)
     bump_seq(contribution.question)
     record(
         f"contribution_{'hidden' if hide else 'restored'}",

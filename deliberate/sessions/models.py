@@ -42,6 +42,8 @@ class PanelSession(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     original_language: Mapped[str] = mapped_column(String(5), default="en")
     attendees_may_cluster: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moderators, panelists, rapporteurs and organisers always see opinion groups; attendees when set.
+    attendees_see_opinion_groups: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     # The question moderators have made live: every participant's page follows it (agenda/).
     live_question_id: Mapped[int | None] = mapped_column(Integer)

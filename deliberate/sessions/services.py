@@ -116,6 +116,7 @@ class SessionDraft:
     attendees_may_cluster: bool = False
     # Attendees' names in the published report and on the projector (else pseudonyms).
     publish_names: bool = False
+    attendees_see_opinion_groups: bool = False
     questions: list[dict[str, str]] = field(default_factory=list)
 
     def validate(self) -> "SessionDraft":
@@ -197,6 +198,7 @@ def save_session(
         "timezone",
         "attendees_may_cluster",
         "publish_names",
+        "attendees_see_opinion_groups",
     ):
         setattr(session, name, getattr(draft, name))
     existing = {q.position: q for q in session.questions}
