@@ -6,6 +6,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
+from deliberate.translation.models import Translation
 
 __all__ = [
     "AuditEntry",
@@ -16,6 +17,7 @@ __all__ = [
     "Registration",
     "ReportVersion",
     "ReviewComment",
+    "Translation",
     "User",
     "Vote",
 ]
