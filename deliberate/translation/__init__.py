@@ -66,6 +66,7 @@ def build_provider(config: dict[str, Any]) -> Provider | None:
 
 def init_app(app: Flask) -> None:
     provider = build_provider(app.config)
+    app.context_processor(lambda: {"translation_enabled": _KEY in app.extensions})
     if provider is not None:
         app.extensions[_KEY] = TranslationState(provider, float(app.config.get("TRANSLATION_RETRY") or 30))
 
