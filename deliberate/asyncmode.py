@@ -42,3 +42,16 @@ def patch() -> str:
 
         patch_psycopg()
     return MODE
+
+
+def socket_patched() -> bool:
+    """Whether the standard library's sockets really are the event loop's (checked, not assumed)."""
+    if MODE == "eventlet":
+        from eventlet import patcher
+
+        return patcher.is_monkey_patched("socket")
+    if MODE == "gevent":
+        from gevent import monkey
+
+        return monkey.is_module_patched("socket")
+    return False

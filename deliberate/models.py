@@ -3,6 +3,8 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.notifications.models import Notification
+from deliberate.opinions.models import OpinionGroups
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
@@ -11,7 +13,9 @@ from deliberate.translation.models import Translation
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "Notification",
     "Contribution",
+    "OpinionGroups",
     "PanelSession",
     "Question",
     "Registration",

@@ -12,7 +12,7 @@ from deliberate.access import SEES_HIDDEN, require_role
 from deliberate.extensions import socketio
 from deliberate.i18n import current_language
 from deliberate.realtime.handlers import connection_handler, handler
-from deliberate.realtime.publisher import room
+from deliberate.realtime.publisher import room, user_room
 from deliberate.rooms import services
 from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.services import get_question
@@ -35,10 +35,13 @@ def rate_limit(kind: str) -> None:
 @connection_handler("connect")
 def connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
-        return False
+        from deliberate.projector.views import connect as projector
+
+        return projector(auth)  # a projector link's socket, or refused
     _broadcaster().start(socketio)
     translation_retry.start(current_app._get_current_object(), socketio)
     _users[request.sid] = current_user.id
+    join_room(user_room(current_user.id))  # the person's notifications, on every process
     current_app.extensions["deliberate.connections"].opened(current_user.id, request.sid)
     return True
 
@@ -107,5 +110,5 @@ def vote(payload: dict) -> dict:
 def moderate(payload: dict) -> dict:
     contribution = services.get_contribution(payload.get("contribution_id"))
     role = require_role(current_user, contribution.question.session)
-    services.moderate(current_user, role, contribution, payload.get("action"))
+    services.moderate(current_user, role, contribution, payload.get("action"), payload.get("reason"))
     return {}

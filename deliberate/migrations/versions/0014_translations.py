@@ -1,7 +1,7 @@
 """translations of contributions, cluster labels and syntheses
 
 Revision ID: 0014_translations
-Revises: 0001
+Revises: i10_opinion_groups
 Create Date: 2026-12-01 21:15:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "0014_translations"
-down_revision = "0001"
+down_revision = "i10_opinion_groups"
 branch_labels = None
 depends_on = None
 
