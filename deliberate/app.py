@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from deliberate import api as api_errors
+from deliberate import translation
 from deliberate.config import load_config
 from deliberate.database import engine_options, init_database, normalise_url
 from deliberate.errors import DomainError
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_socketio(app)
+    translation.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     _register_template_helpers(app)

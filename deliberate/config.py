@@ -29,6 +29,16 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, not {raw!r}") from None
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from None
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     instance_path.mkdir(parents=True, exist_ok=True)
     database_url = (
@@ -59,6 +69,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
+        # Machine translation of what people write (off when unset): apertium, libretranslate, deepl.
+        "TRANSLATION": os.environ.get("DELIBERATE_TRANSLATION") or None,
+        "TRANSLATION_URL": os.environ.get("DELIBERATE_TRANSLATION_URL") or None,
+        "TRANSLATION_KEY": os.environ.get("DELIBERATE_TRANSLATION_KEY") or None,
+        "TRANSLATION_TIMEOUT": _float("DELIBERATE_TRANSLATION_TIMEOUT", 10.0),
+        "TRANSLATION_RETRY": _int("DELIBERATE_TRANSLATION_RETRY", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -9,6 +9,7 @@ from deliberate.opinions.models import OpinionGroups
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question, Registration
+from deliberate.translation.models import Translation
 
 __all__ = [
     "AuditEntry",
@@ -23,6 +24,7 @@ __all__ = [
     "Registration",
     "ReportVersion",
     "ReviewComment",
+    "Translation",
     "User",
     "Vote",
 ]
