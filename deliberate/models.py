@@ -3,14 +3,17 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.realtime.models import DisconnectRequest
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
-from deliberate.sessions.models import PanelSession, Question, Registration
+from deliberate.sessions.models import Exclusion, PanelSession, Question, Registration
 
 __all__ = [
     "AuditEntry",
     "Cluster",
     "Contribution",
+    "DisconnectRequest",
+    "Exclusion",
     "PanelSession",
     "Question",
     "Registration",

@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
 from deliberate.api import json_body
 from deliberate.errors import DomainError
-from deliberate.extensions import csrf, db
+from deliberate.extensions import csrf, db, limiter
 from deliberate.i18n import current_language
 from deliberate.rooms import services
 from deliberate.rooms.ratelimit import RateLimiter
 from deliberate.sessions.models import Question
 from deliberate.sessions.services import get_question, get_session
+from deliberate.throttle import config_limit, person_key
 
 pages = Blueprint("rooms", __name__)
 api = Blueprint("rooms_api", __name__, url_prefix="/api/v1/questions")
@@ -67,6 +68,8 @@ def projector(code: str, position: int):
     role = role_in(current_user, question.session)
     if role is None:
         abort(403)
+    # Read by the security headers: only this page may be framed, and only if the organiser allows it.
+    request.projector_embeddable = question.session.projector_embeddable
     # Behind a proxy the request's own address may be internal: DELIBERATE_PUBLIC_URL says the real one.
     base = current_app.config.get("PUBLIC_URL") or request.host_url
     join_url = base.rstrip("/") + url_for("sessions.show", code=question.session.code)
@@ -77,6 +80,7 @@ def projector(code: str, position: int):
 
 
 @api.route("/<int:question_id>/state", methods=["GET"])
+@limiter.limit(config_limit("RATE_STATE_READS"), key_func=person_key)
 def state(question_id: int):
     question = get_question(question_id)
     role = require_role(current_user, question.session)

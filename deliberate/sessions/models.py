@@ -43,6 +43,10 @@ class PanelSession(db.Model):
     original_language: Mapped[str] = mapped_column(String(5), default="en")
     attendees_may_cluster: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only people whose e-mail address is verified may register (throw-away accounts cannot vote).
+    requires_verified_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The projector view may be framed by other sites (a streaming overlay); every other page may not.
+    projector_embeddable: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questions: Mapped[list["Question"]] = relationship(
@@ -86,4 +90,17 @@ class Registration(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("panel_sessions.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="attendee")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Exclusion(db.Model):
+    """A person a moderator or organiser put out of a session: no registration until readmitted."""
+
+    __tablename__ = "exclusions"
+    __table_args__ = (UniqueConstraint("user_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("panel_sessions.id", ondelete="CASCADE"), index=True)
+    excluded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
