@@ -344,3 +344,57 @@ def test_password_hashing_goes_through_the_thread_helper(client, monkeypatch, ma
     client.post("/api/v1/auth/login", json={"email": person.email, "password": PASSWORD})
 
     assert "check_password_hash" in calls
+
+
+# 10. Exclusion from a session.
+
+
+def test_a_moderator_excludes_a_person_whose_sockets_close(app, make_member, login, joined):
+    moderator, attendee = make_member("moderator"), make_member()
+    sock = joined(attendee)
+
+    response = login(moderator).post(f"{SESSION}/exclusions", json={"email": attendee.email})
+
+    assert response.status_code == 201
+    assert not sock.is_connected()
+
+
+def test_an_excluded_person_cannot_register_again_until_readmitted(app, make_member, login):
+    moderator, attendee = make_member("moderator"), make_member()
+    mod_http, http = login(moderator), login(attendee)
+    mod_http.post(f"{SESSION}/exclusions", json={"email": attendee.email})
+
+    again = http.post(f"{SESSION}/register", json={})
+    mod_http.delete(f"{SESSION}/exclusions/{attendee.id}")
+    readmitted = http.post(f"{SESSION}/register", json={})
+
+    assert again.status_code == 403
+    assert readmitted.status_code == 201
+
+
+def test_an_exclusion_is_audited(app, make_member, login):
+    from deliberate.audit.models import AuditEntry
+
+    moderator, attendee = make_member("moderator"), make_member()
+    login(moderator).post(f"{SESSION}/exclusions", json={"email": attendee.email})
+
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert "person_excluded" in actions
+
+
+def test_an_attendee_cannot_exclude(make_member, login):
+    attendee, other = make_member(), make_member()
+
+    response = login(attendee).post(f"{SESSION}/exclusions", json={"email": other.email})
+
+    assert response.status_code == 403
+
+
+def test_the_cli_excludes_and_readmits(app, make_member, runner, login):
+    attendee = make_member()
+
+    assert runner.invoke("exclude", "uclg-1-3-2", attendee.email).exit_code == 0
+    assert login(attendee).post(f"{SESSION}/register", json={}).status_code == 403
+    assert runner.invoke("exclude", "uclg-1-3-2", attendee.email, "--readmit").exit_code == 0
+    assert login(attendee).post(f"{SESSION}/register", json={}).status_code == 201
