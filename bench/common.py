@@ -117,14 +117,14 @@ def session_cookie(user_id: int) -> str:
 
 
 @contextmanager
-def server(command: list[str], port: int, env: dict[str, str], log: Path):
-    """A server process, ready once /healthz answers; stopped on exit."""
+def server(command: list[str], port: int, env: dict[str, str], log: Path, cwd: Path = REPO):
+    """A server process (started in ``cwd``), ready once /healthz answers; stopped on exit."""
     import urllib.request
 
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DELIBERATE_")}
     full_env.update(env)
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=full_env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+        process = subprocess.Popen(command, env=full_env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -152,7 +152,9 @@ def deliberate_server(
     mode: str,
     queue: str | None = None,
     extra: dict[str, str] | None = None,
+    source: Path = REPO,
 ):
+    """A Deliberate server; ``source`` is the checkout it runs (another one for a baseline)."""
     env = {
         "DELIBERATE_DATABASE_URL": database_url,
         "DELIBERATE_SECRET_KEY": SECRET,
@@ -164,8 +166,10 @@ def deliberate_server(
     }
     if queue:
         env["DELIBERATE_MESSAGE_QUEUE"] = queue
+    if source != REPO:
+        env["PYTHONPATH"] = str(source)
     command = [sys.executable, "-m", "deliberate.cli", "serve", "--port", str(port)]
-    return server(command, port, env, instance / f"server-{port}.log")
+    return server(command, port, env, instance / f"server-{port}.log", cwd=source)
 
 
 def cpu_seconds(pid: int) -> float:

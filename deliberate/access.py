@@ -4,6 +4,7 @@ Organisers are a site-wide role and may do everything in every session; the othe
 the person's registration to the session.
 """
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 
 from deliberate.accounts.models import User
@@ -16,6 +17,8 @@ SEES_HIDDEN = frozenset({"moderator", "rapporteur", "organiser"})
 EXPORTS = frozenset({"moderator", "rapporteur", "organiser"})
 REVIEWS = frozenset({"rapporteur", "organiser"})
 CLUSTERS = frozenset({"panelist", "moderator", "organiser"})
+# Socket events that only read: everything else a client sends changes something.
+READING_EVENTS = frozenset({"join", "leave", "follow"})
 
 
 def role_in(user: User | None, session: PanelSession | int) -> str | None:
@@ -48,7 +51,28 @@ def require_role(
         raise forbidden(_("Register for this session first."))
     if allowed is not None and role not in allowed:
         raise forbidden()
+    if _writing() and _archived(session):
+        raise DomainError("archived", _("This session is archived: it can be read, not changed."))
     return role
+
+
+def _writing() -> bool:
+    """Whether the current request or socket event writes: an archived session refuses those.
+
+    Every write goes through ``require_role``, so checking here makes an archived session read-only
+    everywhere at once, rooms, clusters and review alike."""
+    if not has_request_context():
+        return False
+    event = getattr(request, "event", None)  # set by Flask-SocketIO for a socket event
+    if isinstance(event, dict):
+        return event.get("message") not in READING_EVENTS
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def _archived(session: PanelSession | int) -> bool:
+    if isinstance(session, PanelSession):
+        return bool(session.archived)
+    return bool(db.session.scalar(db.select(PanelSession.archived).where(PanelSession.id == session)))
 
 
 def may_cluster(role: str, session: PanelSession) -> bool:

@@ -76,7 +76,13 @@ def _init_socketio(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
+    from deliberate.agenda import views as agenda
     from deliberate.clusters import views as clusters
+    from deliberate.join import views as join
+    from deliberate.notifications import views as notifications
+    from deliberate.opinions import views as opinions
+    from deliberate.privacy import views as privacy
+    from deliberate.projector import views as projector
     from deliberate.realtime import handlers
     from deliberate.reports import views as reports
     from deliberate.review import views as review
@@ -88,8 +94,14 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     rooms.register(app)
     clusters.register(app)
+    opinions.register(app)
     reports.register(app)
     review.register(app)
+    agenda.register(app)
+    join.register(app)
+    notifications.register(app)
+    privacy.register(app)
+    projector.register(app)
     app.extensions["deliberate.malformed"] = handlers.bind(socketio)
 
 

@@ -60,3 +60,16 @@ def in_thread(function, *args, **kwargs):
 
         return gevent.get_hub().threadpool.apply(function, args, kwargs)
     return function(*args, **kwargs)
+
+
+def socket_patched() -> bool:
+    """Whether the standard library's sockets really are the event loop's (checked, not assumed)."""
+    if MODE == "eventlet":
+        from eventlet import patcher
+
+        return patcher.is_monkey_patched("socket")
+    if MODE == "gevent":
+        from gevent import monkey
+
+        return monkey.is_module_patched("socket")
+    return False

@@ -1,6 +1,7 @@
 """The command-line interface of the contract. Each command: parse, call a service, commit, report."""
 
 import gc
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -13,13 +14,11 @@ from deliberate.errors import DomainError
 
 
 def _app(serving: bool = False) -> Flask:
-    from deliberate import asyncmode
     from deliberate.app import create_app
     from deliberate.database import upgrade
 
     app = create_app({} if serving else {"ASYNC_MODE": "threading"})
     upgrade(app)
-    app.config["ASYNC_MODE_USED"] = asyncmode.MODE if serving else "threading"
     return app
 
 
@@ -56,6 +55,12 @@ def serve(host: str, port: int, demo: bool) -> None:
     """Run the server (single worker)."""
     from deliberate.extensions import db, socketio
 
+    if os.environ.get("DELIBERATE_MESSAGE_QUEUE") and not os.environ.get("DELIBERATE_SECRET_KEY"):
+        raise DomainError(
+            "invalid",
+            "DELIBERATE_MESSAGE_QUEUE is set but DELIBERATE_SECRET_KEY is not: every process would "
+            "generate its own key and refuse the others' login cookies; set the same key on all of them",
+        )
     app = _app(serving=True)
     if demo:
         from deliberate.sessions.demo import ensure_demo
@@ -73,7 +78,12 @@ def serve(host: str, port: int, demo: bool) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
-    click.echo(f"Deliberate on http://{host}:{port}/ ({app.config['ASYNC_MODE_USED']})", err=True)
+    from deliberate import asyncmode
+
+    # What the Engine.IO server really runs on, and whether the sockets are patched for it.
+    running = socketio.server.eio.async_mode
+    patched = ", sockets patched" if asyncmode.socket_patched() else ""
+    click.echo(f"Deliberate on http://{host}:{port}/ ({running}{patched})", err=True)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
 
 

@@ -65,6 +65,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Tallies and presence reach a room at most once per this many milliseconds.
         "BROADCAST_INTERVAL_MS": _int("DELIBERATE_BROADCAST_INTERVAL_MS", 250),
+        # A question's opinion groups are recomputed at most once per this many milliseconds.
+        "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -16,6 +16,8 @@ HTTP_STATUS = {
     "conflict": 409,
     "rate_limited": 429,
     "closed": 409,
+    # The session is archived: read-only for everyone (organisers can unarchive it).
+    "archived": 409,
 }
 
 

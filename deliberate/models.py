@@ -3,6 +3,8 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.notifications.models import Notification
+from deliberate.opinions.models import OpinionGroups
 from deliberate.realtime.models import DisconnectRequest
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
@@ -11,9 +13,11 @@ from deliberate.sessions.models import Exclusion, PanelSession, Question, Regist
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "Notification",
     "Contribution",
     "DisconnectRequest",
     "Exclusion",
+    "OpinionGroups",
     "PanelSession",
     "Question",
     "Registration",

@@ -10,6 +10,7 @@ refuses a queue, and the multi-process tests start real servers instead.
 
 import os
 import shutil
+import tempfile
 import uuid
 from types import SimpleNamespace
 
@@ -55,6 +56,8 @@ def make_config(folder, url, **extra):
         # Throttles are tested on their own (tests/accounts/test_hardening.py); elsewhere a test may log
         # in or read the state as often as it needs.
         "RATELIMIT_ENABLED": False,
+        # Tests flush the opinion groups scheduler themselves (no loop thread racing them).
+        "OPINION_GROUPS_LOOP": False,
         **extra,
     }
 
@@ -65,25 +68,56 @@ def app_config():
     return {}
 
 
+@pytest.fixture(scope="session")
+def postgres_template():
+    """One migrated PostgreSQL database, cloned (CREATE DATABASE ... TEMPLATE) for each test."""
+    from services import drop_postgres_database, postgres_url
+
+    url = postgres_url()
+    folder = tempfile.mkdtemp(prefix="deliberate-pg-template-")
+    app = create_app(make_config(folder, url))
+    upgrade(app)
+    with app.app_context():
+        db.engine.dispose()  # a template database must have no open connection while it is copied
+    yield url
+    drop_postgres_database(url)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def app(tmp_path, migrated_template, app_config):
-    database = tmp_path / "deliberate.sqlite3"
-    shutil.copy(migrated_template, database)
-    application = create_app(make_config(tmp_path, f"sqlite:///{database}", **app_config))
+def database_backend():
+    """Which database the test's application runs on. A package's conftest parametrises it over
+    ``sqlite`` and ``postgresql`` where the difference can matter (rooms, clusters)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(request, tmp_path, migrated_template, database_backend):
+    if database_backend == "sqlite":
+        database = tmp_path / "deliberate.sqlite3"
+        shutil.copy(migrated_template, database)
+        yield f"sqlite:///{database}"
+        return
+    from services import clone_postgres_database, drop_postgres_database
+
+    url = clone_postgres_database(request.getfixturevalue("postgres_template"))
+    yield url
+    drop_postgres_database(url)
+
+
+@pytest.fixture
+def app(tmp_path, database_url, app_config):
+    application = create_app(make_config(tmp_path, database_url, **app_config))
     yield application
     with application.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def recorder(tmp_path, migrated_template, app_config):
+def recorder(tmp_path, database_url, app_config):
     """An application whose realtime events are recorded instead of sent."""
-    database = tmp_path / "deliberate.sqlite3"
-    shutil.copy(migrated_template, database)
     publisher = RecordingPublisher()
-    application = create_app(
-        make_config(tmp_path, f"sqlite:///{database}", PUBLISHER=publisher, **app_config)
-    )
+    application = create_app(make_config(tmp_path, database_url, PUBLISHER=publisher, **app_config))
     with application.app_context():
         yield publisher
         db.session.remove()

@@ -70,6 +70,18 @@ def postgres_url() -> str:
     return f"postgresql://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
 
 
+def clone_postgres_database(template_url: str) -> str:
+    """A new database copied from ``template_url`` (already migrated): much faster than migrating."""
+    name = f"deliberate_test_{uuid.uuid4().hex[:12]}"
+    connection = _postgres_admin_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_url.rsplit("/", 1)[1]}"')
+    finally:
+        connection.close()
+    return f"postgresql://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+
+
 def drop_postgres_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     assert name.startswith("deliberate_test_"), name

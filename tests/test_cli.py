@@ -164,3 +164,26 @@ def test_console_script_answers_a_usage_error_in_one_line(tmp_path, args):
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith("deliberate: ")
+
+
+def test_serve_refuses_a_message_queue_without_a_shared_secret_key(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DELIBERATE_")}
+    env.update(
+        DELIBERATE_INSTANCE_PATH=str(tmp_path),
+        DELIBERATE_MESSAGE_QUEUE="redis://127.0.0.1:6379/15",
+        DELIBERATE_ASYNC_MODE="threading",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-m", "deliberate.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "DELIBERATE_SECRET_KEY" in result.stderr
+    # Refused before anything was written: no generated key, no database.
+    assert list(tmp_path.iterdir()) == []

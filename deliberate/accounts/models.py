@@ -20,6 +20,9 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     is_organiser: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person deleted their account: the row stays, emptied, so that their contributions
+    # remain, shown as "a former participant" (privacy/).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Travels in the login cookie; raising it (log-out, new password) ends every cookie issued before.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

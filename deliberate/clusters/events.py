@@ -32,6 +32,23 @@ def cluster_assign(payload: dict) -> dict:
     return {}
 
 
+@handler("cluster_assign_many")
+def cluster_assign_many(payload: dict) -> dict:
+    """Several contributions into one cluster: an existing one (``cluster_id``, null to unassign) or a
+    new one (``label``), in one transaction."""
+    question = get_question(payload.get("question_id"))
+    role = require_role(current_user, question.session)
+    if "label" in payload:
+        cluster = services.create(current_user, role, question, payload.get("label"))
+        cluster_id = cluster.id
+    elif "cluster_id" in payload:
+        cluster_id = payload.get("cluster_id")
+    else:
+        raise invalid(_("Give cluster_id (null to unassign) or label (a new cluster)."))
+    moved = services.assign_many(current_user, role, question, payload.get("contribution_ids"), cluster_id)
+    return {"cluster_id": cluster_id, "contribution_ids": moved}
+
+
 @handler("cluster_merge")
 def cluster_merge(payload: dict) -> dict:
     cluster = services.get_cluster(payload.get("cluster_id"))

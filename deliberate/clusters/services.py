@@ -23,6 +23,7 @@ from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.models import Question
 
 MAX_LABEL = 120
+MAX_BATCH = 5000  # contributions moved by one event
 
 
 def get_cluster(cluster_id: object) -> Cluster:
@@ -57,22 +58,10 @@ def create(
     cluster = Cluster(question_id=question.id, label=label, position=(last or 0) + 1)
     db.session.add(cluster)
     db.session.flush()
-    moved = []
-    if contribution_ids is not None:
-        if not isinstance(contribution_ids, list) or len(contribution_ids) > 5000:
-            raise invalid(_("contribution_ids must be a list of contribution ids."))
-        ids = {validation.identifier(i, "contribution_ids") for i in contribution_ids}
-        query = db.select(Contribution).where(
-            Contribution.id.in_(ids), Contribution.question_id == question.id
-        )
-        if role not in SEES_HIDDEN:  # hidden ones do not exist for them
-            query = query.where(Contribution.hidden.is_(False))
-        moved = db.session.scalars(query).all()
-        if len(moved) != len(ids):
-            raise not_found(_("Some of those contributions are not in this question."))
-        for contribution in moved:
-            contribution.cluster_id = cluster.id
-        db.session.flush()
+    moved = [] if contribution_ids is None else _contributions_of(question, role, contribution_ids)
+    for contribution in moved:
+        contribution.cluster_id = cluster.id
+    db.session.flush()
     bump_seq(question)
     _publish_cluster(cluster)
     for contribution in moved:
@@ -80,15 +69,72 @@ def create(
     return cluster
 
 
+def _contributions_of(question: Question, role: str, contribution_ids: object) -> list[Contribution]:
+    """The question's contributions with those ids; one unknown (or hidden from ``role``) refuses all."""
+    if not isinstance(contribution_ids, list) or len(contribution_ids) > MAX_BATCH:
+        raise invalid(_("contribution_ids must be a list of contribution ids."))
+    ids = {validation.identifier(i, "contribution_ids") for i in contribution_ids}
+    query = db.select(Contribution).where(Contribution.id.in_(ids), Contribution.question_id == question.id)
+    if role not in SEES_HIDDEN:  # hidden ones do not exist for them
+        query = query.where(Contribution.hidden.is_(False))
+    found = db.session.scalars(query).all()
+    if len(found) != len(ids):
+        raise not_found(_("Some of those contributions are not in this question."))
+    return found
+
+
+def _cluster_of(question: Question, cluster_id: object) -> Cluster | None:
+    """The target of an assignment: a cluster of the same question, or None (unclustered)."""
+    if cluster_id is None:
+        return None
+    target = get_cluster(cluster_id)
+    if target.question_id != question.id:
+        raise invalid(_("That cluster belongs to another question."))
+    return target
+
+
+def _publish_supports(question_id: int, cluster_ids: set[int | None]) -> None:
+    figures = support(question_id)
+    for cid in sorted(cluster_ids - {None}):
+        outbox.publish(question_id, "cluster", with_support(db.session.get(Cluster, cid), figures))
+
+
+def assign_many(
+    actor: User, role: str, question: Question, contribution_ids: object, cluster_id: object
+) -> list[int]:
+    """Move several contributions into one cluster (or out of any) in one change and one broadcast.
+
+    Returns the ids that moved (those already there are left alone)."""
+    _require_clusterer(role, question)
+    target = _cluster_of(question, cluster_id)
+    target_id = target.id if target else None
+    moved = [c for c in _contributions_of(question, role, contribution_ids) if c.cluster_id != target_id]
+    if not moved:
+        return []
+    previous = {c.cluster_id for c in moved}
+    for contribution in moved:
+        contribution.cluster_id = target_id
+    db.session.flush()
+    bump_seq(question)
+    ids = sorted(c.id for c in moved)
+    visible = sorted(c.id for c in moved if not c.hidden)
+    payload = {"question_id": question.id, "cluster_id": target_id}
+    if visible == ids:
+        outbox.publish(question.id, "cluster_assigned", {**payload, "contribution_ids": ids})
+    else:  # attendees never hear the ids of hidden contributions
+        outbox.publish(question.id, "cluster_assigned", {**payload, "contribution_ids": ids}, "staff")
+        if visible:
+            outbox.publish(
+                question.id, "cluster_assigned", {**payload, "contribution_ids": visible}, "public"
+            )
+    _publish_supports(question.id, previous | {target_id})
+    return ids
+
+
 def assign(actor: User, role: str, contribution: Contribution, cluster_id: object) -> Contribution:
     question = contribution.question
     _require_clusterer(role, question)
-    if cluster_id is None:
-        target = None
-    else:
-        target = get_cluster(cluster_id)
-        if target.question_id != question.id:
-            raise invalid(_("That cluster belongs to another question."))
+    target = _cluster_of(question, cluster_id)
     previous = contribution.cluster_id
     if previous == (target.id if target else None):
         return contribution
@@ -96,10 +142,7 @@ def assign(actor: User, role: str, contribution: Contribution, cluster_id: objec
     db.session.flush()
     bump_seq(question)
     _publish_assignment(contribution)
-    figures = support(question.id)
-    for cid in {previous, contribution.cluster_id} - {None}:
-        cluster = db.session.get(Cluster, cid)
-        outbox.publish(question.id, "cluster", with_support(cluster, figures))
+    _publish_supports(question.id, {previous, contribution.cluster_id})
     return contribution
 
 

@@ -1,4 +1,5 @@
-"""Writing one question back in the Pol.is open-data format (comments.csv, votes.csv).
+"""Writing one question back in the Pol.is open-data format (comments.csv, votes.csv, and
+participants-votes.csv and summary.csv with Deliberate's opinion groups).
 
 The files have the header names and order of the open-data exports, so that importing them again gives
 the same tallies. Cells are written as they are: this is a data-exchange format, and neutralising
@@ -33,6 +34,9 @@ COMMENT_HEADER = (
     "comment-body",
 )
 VOTE_HEADER = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
+PARTICIPANTS = "participants-votes.csv"
+SUMMARY = "summary.csv"
+PARTICIPANT_HEADER = ("participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree")
 # Java's Date.toString(), as in the source data, in English whatever the locale; always in UTC.
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -47,9 +51,12 @@ class ExportResult:
 
 def export_conversation(session: PanelSession, position: int, directory: Path) -> ExportResult:
     """Write question ``position`` of ``session`` into ``directory`` (created if missing). Reads only."""
+    from deliberate.opinions.services import current
+
     question = question_at(session, position)
-    comment_rows, vote_rows = conversation_rows(question)
-    targets = [directory / COMMENTS, directory / VOTES]
+    comment_rows, vote_rows, participant_ids = conversation_rows(question)
+    groups = current(question.id)
+    targets = [directory / COMMENTS, directory / VOTES, directory / PARTICIPANTS, directory / SUMMARY]
     if question.attribution:
         targets.append(directory / ATTRIBUTION_FILE)
     directory.mkdir(parents=True, exist_ok=True)
@@ -60,14 +67,18 @@ def export_conversation(session: PanelSession, position: int, directory: Path) -
         )
     _write_csv(targets[0], COMMENT_HEADER, comment_rows)
     _write_csv(targets[1], VOTE_HEADER, vote_rows)
+    header, rows = participant_rows(comment_rows, vote_rows, groups, participant_ids)
+    _write_csv(targets[2], header, rows)
+    _write_csv(targets[3], None, summary_rows(question, comment_rows, vote_rows, groups))
     if question.attribution:
         # CC BY 4.0: the statement must stay with every copy of the data.
-        targets[2].write_text(question.attribution + "\n", encoding="utf-8")
+        targets[4].write_text(question.attribution + "\n", encoding="utf-8")
     return ExportResult(comments=len(comment_rows), votes=len(vote_rows))
 
 
-def conversation_rows(question: Question) -> tuple[list[tuple], list[tuple]]:
-    """The rows of comments.csv and votes.csv for ``question``, in the order of COMMENT/VOTE_HEADER."""
+def conversation_rows(question: Question) -> tuple[list[tuple], list[tuple], dict[int, int]]:
+    """The rows of comments.csv and votes.csv for ``question``, in the order of COMMENT/VOTE_HEADER,
+    and user id → exported participant id."""
     contributions = list(
         db.session.scalars(
             db.select(Contribution)
@@ -110,7 +121,56 @@ def conversation_rows(question: Question) -> tuple[list[tuple], list[tuple]]:
         for v in votes
     ]
 
-    return comment_rows, vote_rows
+    return comment_rows, vote_rows, participant_ids
+
+
+def participant_rows(
+    comment_rows: list[tuple], vote_rows: list[tuple], groups: dict, participant_ids: dict[int, int]
+) -> tuple[tuple, list]:
+    """participants-votes.csv: one row per participant, their group (empty when not placed), their
+    counts, then their vote on each comment, hidden ones too (empty for none), as Pol.is writes it."""
+    visible = sorted(row[2] for row in comment_rows)
+    authored: dict[int, int] = {}
+    for row in comment_rows:
+        authored[row[3]] = authored.get(row[3], 0) + 1
+    votes: dict[int, dict[int, int]] = {}
+    for _ms, _text, comment_id, voter_id, value in vote_rows:
+        votes.setdefault(voter_id, {})[comment_id] = value
+    group_of = {}
+    for user_id, index in (groups.get("members") or {}).items():
+        exported = participant_ids.get(int(user_id))
+        if exported is not None:
+            group_of[exported] = groups["points"][index][2]
+    rows = []
+    for participant in sorted(set(authored) | set(votes)):
+        mine = votes.get(participant, {})
+        rows.append(
+            (
+                participant,
+                group_of.get(participant, ""),
+                authored.get(participant, 0),
+                len(mine),
+                sum(1 for v in mine.values() if v == 1),
+                sum(1 for v in mine.values() if v == -1),
+                *(mine.get(cid, "") for cid in visible),
+            )
+        )
+    return (*PARTICIPANT_HEADER, *visible), rows
+
+
+def summary_rows(question: Question, comment_rows: list[tuple], vote_rows: list[tuple], groups: dict) -> list:
+    """summary.csv: Pol.is's key/value rows; ``groups`` is how many opinion groups Deliberate found."""
+    text = question.localised_text(question.session.original_language)
+    return [
+        ("topic", text),
+        ("url", ""),
+        ("voters", len({row[3] for row in vote_rows})),
+        ("voters-in-conv", groups.get("participants", 0)),
+        ("commenters", len({row[3] for row in comment_rows})),
+        ("comments", sum(1 for row in comment_rows if row[6] != -1)),
+        ("groups", groups.get("k", 0)),
+        ("conversation-description", text),
+    ]
 
 
 def _unique_ids(items: Iterable[tuple[int, int | None]]) -> dict[int, int]:
@@ -149,8 +209,9 @@ def _stamp(moment: datetime) -> tuple[int, str]:
     return milliseconds, text
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+def _write_csv(path: Path, header: tuple | None, rows: list[tuple]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
+        if header is not None:
+            writer.writerow(header)
         writer.writerows(rows)

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from deliberate import jobs
 from deliberate.accounts.models import User
 from deliberate.errors import DomainError, invalid, not_found
 from deliberate.extensions import db
+from deliberate.opinions import schedule as opinion_groups
 from deliberate.polis.attribution import attribution_for
 from deliberate.rooms.language import detect
 from deliberate.rooms.models import Contribution, Vote
@@ -114,6 +116,8 @@ def import_conversation(
         )
     question.attribution = attribution_for(directory)
     bump_seq(question)
+    # The imported votes have groups: computed once the import commits, outside the event loop.
+    jobs.enqueue(opinion_groups.JOB, question.id, key=f"opinions:{question.id}")
     db.session.flush()
     return ImportResult(
         contributions=len(comments),

@@ -23,7 +23,11 @@ def _outbox() -> list[Callable[[], None]]:
 
 def publish(question_id: int, name: str, payload: dict[str, Any], audience: str = "all") -> None:
     """Send ``name`` to the question's room (``audience``: all, public or staff) after commit."""
-    to = rooms(question_id, audience)
+    publish_to(rooms(question_id, audience), name, payload)
+
+
+def publish_to(to: list[str], name: str, payload: dict[str, Any]) -> None:
+    """Send ``name`` to the rooms ``to`` (a session's, a person's) after commit."""
     publisher = current_app.extensions["deliberate.publisher"]
     _outbox().append(lambda: publisher.emit(name, payload, to))
 
@@ -32,6 +36,11 @@ def tallies_changed(question_id: int, contribution_ids: list[int]) -> None:
     """Mark tallies as changed; the broadcaster sends them in its next coalesced batch."""
     broadcaster = current_app.extensions["deliberate.broadcaster"]
     _outbox().append(lambda: broadcaster.mark_tallies(question_id, contribution_ids))
+
+
+def after_commit(send: Callable[[], None]) -> None:
+    """Run ``send`` once the transaction commits (dropped on rollback), like every event here."""
+    _outbox().append(send)
 
 
 def memberships_changed(user_id: int) -> None:

@@ -9,6 +9,16 @@ def room(question_id: int, audience: str = "public") -> str:
     return f"q{question_id}:{audience}"
 
 
+def session_room(session_id: int) -> str:
+    """Every page following a session: the agenda (live question) and countdowns go here."""
+    return f"s{session_id}"
+
+
+def user_room(user_id: int) -> str:
+    """All of a person's open pages, on every process: their notifications go here."""
+    return f"u{user_id}"
+
+
 def rooms(question_id: int, audience: str = "all") -> list[str]:
     if audience == "all":
         return [room(question_id, "public"), room(question_id, "staff")]

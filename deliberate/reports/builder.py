@@ -15,6 +15,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.extensions import db
 from deliberate.labels import detail_names
+from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question
 
@@ -47,8 +48,37 @@ def build_report(session: PanelSession, language: str, now: datetime | None = No
                 for key in session.details
             ],
         },
-        "questions": [_question(q, language) for q in session.questions],
+        "questions": _questions(session, language),
     }
+
+
+def _questions(session: PanelSession, language: str) -> list[dict]:
+    """Every question's part: three queries for the whole session, however many questions it has."""
+    question_ids = [q.id for q in session.questions]
+    clusters: dict[int, list[Cluster]] = defaultdict(list)
+    for cluster in db.session.scalars(
+        select(Cluster).where(Cluster.question_id.in_(question_ids)).order_by(Cluster.position, Cluster.id)
+    ):
+        clusters[cluster.question_id].append(cluster)
+    rows: dict[int, list[tuple[Contribution, User]]] = defaultdict(list)
+    for contribution, author in db.session.execute(
+        select(Contribution, User)
+        .join(User, User.id == Contribution.author_id)
+        .where(Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False))
+        .order_by(Contribution.id)
+    ):
+        rows[contribution.question_id].append((contribution, author))
+    votes: dict[int, list[tuple]] = defaultdict(list)
+    for question_id, *vote in db.session.execute(
+        select(Contribution.question_id, Vote.contribution_id, Vote.user_id, Vote.value, Vote.updated_at)
+        .join(Contribution, Contribution.id == Vote.contribution_id)
+        .where(Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False), Vote.value != 0)
+    ):
+        votes[question_id].append(tuple(vote))
+    return [
+        _question(q, language, clusters[q.id], rows[q.id], votes[q.id], session.original_language)
+        for q in session.questions
+    ]
 
 
 def _contribution(c: Contribution, author: str, cluster_label: str | None) -> dict:
@@ -66,24 +96,17 @@ def _contribution(c: Contribution, author: str, cluster_label: str | None) -> di
     }
 
 
-def _question(question: Question, language: str) -> dict:
-    clusters = db.session.scalars(
-        select(Cluster).where(Cluster.question_id == question.id).order_by(Cluster.position, Cluster.id)
-    ).all()
+def _question(
+    question: Question,
+    language: str,
+    clusters: list[Cluster],
+    rows: list[tuple[Contribution, User]],
+    votes: list[tuple],
+    original_language: str,
+) -> dict:
     labels = {c.id: c.label for c in clusters}
-    rows = db.session.execute(
-        select(Contribution, User.name)
-        .join(User, User.id == Contribution.author_id)
-        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
-        .order_by(Contribution.id)
-    ).all()
-    contributions = [_contribution(c, name, labels.get(c.cluster_id)) for c, name in rows]
+    contributions = [_contribution(c, display_name(author), labels.get(c.cluster_id)) for c, author in rows]
     by_id = {c["id"]: c for c in contributions}
-    votes = db.session.execute(
-        select(Vote.contribution_id, Vote.user_id, Vote.value, Vote.updated_at)
-        .join(Contribution, Contribution.id == Vote.contribution_id)
-        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False), Vote.value != 0)
-    ).all()
 
     members: dict[int, list[dict]] = defaultdict(list)
     for c in contributions:
@@ -103,6 +126,7 @@ def _question(question: Question, language: str) -> dict:
                 "id": cluster.id,
                 "label": cluster.label,
                 "synthesis": cluster.synthesis or "",
+                "synthesis_language": written_in(cluster.synthesis, original_language),
                 "agree": sum(c["agree"] for c in inside),
                 "disagree": sum(c["disagree"] for c in inside),
                 "supporters": len(supporters.get(cluster.id, ())),
@@ -111,7 +135,8 @@ def _question(question: Question, language: str) -> dict:
         )
     cluster_entries.sort(key=lambda c: (-c["supporters"], -c["agree"], c["disagree"], c["label"]))
 
-    footnotes = _footnotes([c["synthesis"] for c in cluster_entries] + [question.synthesis or ""], by_id)
+    # Reading order: every format shows the question's synthesis before the clusters'.
+    footnotes = _footnotes([question.synthesis or ""] + [c["synthesis"] for c in cluster_entries], by_id)
     numbers = {f["contribution_id"]: f["number"] for f in footnotes}
     known = set(by_id)
     for entry in cluster_entries:
@@ -125,6 +150,7 @@ def _question(question: Question, language: str) -> dict:
         "status": question.status,
         "synthesis": question.synthesis or "",
         "synthesis_html": markdown.render(question.synthesis or "", known, numbers),
+        "synthesis_language": written_in(question.synthesis, original_language),
         "attribution": question.attribution,
         "participation": {
             "participants": len(participants),
@@ -143,6 +169,13 @@ def _question(question: Question, language: str) -> dict:
         "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
         "footnotes": footnotes,
     }
+
+
+def written_in(synthesis: str | None, fallback: str) -> str | None:
+    """The language a synthesis is written in: every reader's report shows it as written, marked."""
+    from deliberate.rooms.language import detect
+
+    return detect(synthesis, fallback) if synthesis and synthesis.strip() else None
 
 
 def _footnotes(texts: list[str], by_id: dict[int, dict]) -> list[dict]:

@@ -41,11 +41,11 @@ def render_markdown(report: dict, labels: dict[str, str]) -> bytes:
         if paragraph.strip():
             out += ["", escape_markdown(paragraph)]
     for question in report["questions"]:
-        out += ["", *_question(question, labels)]
+        out += ["", *_question(question, labels, report["language"])]
     return ("\n".join(out).rstrip() + "\n").encode("utf-8")
 
 
-def _question(question: dict, labels: dict[str, str]) -> list[str]:
+def _question(question: dict, labels: dict[str, str], language: str) -> list[str]:
     # Footnote labels carry the question position: GFM footnote labels are document-wide.
     position = question["position"]
     notes = {note["contribution_id"]: f"q{position}-{note['number']}" for note in question["footnotes"]}
@@ -60,7 +60,8 @@ def _question(question: dict, labels: dict[str, str]) -> list[str]:
     if question["attribution"]:
         out += ["", f"*{labels['attribution']}: {escape_markdown(question['attribution'])}*"]
     if question["synthesis"].strip():
-        out += ["", f"### {labels['question_synthesis']}", "", _synthesis(question["synthesis"], notes)]
+        out += ["", f"### {labels['question_synthesis']}", *_written_in(question, labels, language)]
+        out += ["", _synthesis(question["synthesis"], notes)]
     if next(contributions_of(question), None) is None:
         out += ["", labels["no_contributions"]]
     for key in ("most_agreed", "most_divisive"):
@@ -75,7 +76,7 @@ def _question(question: dict, labels: dict[str, str]) -> list[str]:
             f"{cluster['disagree']} · {labels['supporters']} {cluster['supporters']}",
         ]
         if cluster["synthesis"].strip():
-            out += ["", _synthesis(cluster["synthesis"], notes)]
+            out += [*_written_in(cluster, labels, language), "", _synthesis(cluster["synthesis"], notes)]
         out += ["", *_items(cluster["contributions"], labels)]
     if question["unclustered"]:
         out += ["", f"### {labels['unclustered']}", "", *_items(question["unclustered"], labels)]
@@ -87,6 +88,13 @@ def _question(question: dict, labels: dict[str, str]) -> list[str]:
             for note in question["footnotes"]
         ]
     return out
+
+
+def _written_in(part: dict, labels: dict, language: str) -> list[str]:
+    written = part.get("synthesis_language")
+    if not written or written == language:
+        return []
+    return ["", f"*{labels['written_in']}: {labels.get('language_' + written, written)}*"]
 
 
 def _synthesis(markdown: str, notes: dict[int, str]) -> str:

@@ -3,6 +3,7 @@
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from deliberate.i18n import LANGUAGE_NAMES
 from deliberate.labels import role_names, status_names
 
 
@@ -48,6 +49,9 @@ def report_labels(language: str) -> dict[str, str]:
             "no_contributions": _("No contributions."),
             "no_data": _("No data"),
             "attribution": _("Attribution"),
+            # A synthesis is shown as written; readers in another language see which one it is in.
+            "written_in": _("Synthesis written in"),
+            **{f"language_{code}": name for code, name in LANGUAGE_NAMES.items()},
             "status_open": _("Open"),
             "status_closed": _("Closed"),
             **{f"role_{key}": name for key, name in role_names().items()},

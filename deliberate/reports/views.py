@@ -1,11 +1,13 @@
 """The report as a download (API) and, once approved, as a page for registered participants."""
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from deliberate.access import EXPORTS, require_role, role_in
 from deliberate.errors import DomainError
-from deliberate.i18n import current_language
+from deliberate.i18n import asked_language, current_language
+from deliberate.privacy.redact import public_authors
 from deliberate.reports import redact, service
 from deliberate.review import services as review
 from deliberate.sessions.services import get_session
@@ -52,9 +54,19 @@ def published(code: str):
         abort(403)
     version = review.approved_version(session)
     fmt = request.args.get("format")
+    language = asked_language()
     if version is not None and fmt:
-        report = redact.without(version.snapshot, redact.hidden_in(session))
-        return send(service.render_snapshot(report, fmt, version.language), inline=fmt == "html")
+        # The frozen data of the version in the reader's language (if the session has it), headings in
+        # the reader's language, attendees under pseudonyms unless the organiser publishes names.
+        report, _frozen_in = review.in_language(version, language)
+        report = redact.without(report, redact.hidden_in(session))
+        with force_locale(language):
+            report = public_authors(report, session)
+        return send(service.render_snapshot(report, fmt, language), inline=fmt == "html")
     return render_template(
-        "reports/published.html", session=session, version=version, formats=list(service.FORMATS)
+        "reports/published.html",
+        session=session,
+        version=version,
+        formats=list(service.FORMATS),
+        report_language=language,
     )

@@ -9,8 +9,6 @@ from deliberate.accounts.models import User
 from deliberate.dbtypes import UTCDateTime, utcnow
 from deliberate.extensions import db
 
-VERSION_STATUSES = ("submitted", "changes_requested", "approved")
-
 
 class ReportVersion(db.Model):
     __tablename__ = "report_versions"
@@ -22,6 +20,10 @@ class ReportVersion(db.Model):
     language: Mapped[str] = mapped_column(String(5))
     # The report exactly as built when submitted; never changed afterwards.
     snapshot: Mapped[dict] = mapped_column(JSON)
+    # The same frozen data rendered in each language of the session: {lang: report}.
+    translations: Mapped[dict | None] = mapped_column(JSON)
+    # The rapporteur's reason when asking for changes (required then).
+    decision_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="submitted")
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,15 +7,17 @@ version is what registered participants read after the session.
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload, selectinload
 
-from deliberate import validation
+from deliberate import jobs, validation
 from deliberate.access import MODERATING, REVIEWS
 from deliberate.accounts.models import User
 from deliberate.audit.services import record
 from deliberate.config import LANGUAGES
 from deliberate.dbtypes import iso, utcnow
-from deliberate.errors import DomainError, forbidden, not_found
+from deliberate.errors import DomainError, forbidden, invalid, not_found
 from deliberate.extensions import db
+from deliberate.notifications import services as notifications
 from deliberate.reports.builder import build_report
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.sessions.models import PanelSession
@@ -24,15 +26,36 @@ DECISIONS = {"approve": "approved", "request_changes": "changes_requested"}
 
 
 def versions(session: PanelSession) -> list[ReportVersion]:
+    """The session's versions for a list: people loaded with them, the frozen reports left unread."""
     return db.session.scalars(
-        db.select(ReportVersion).where(ReportVersion.session_id == session.id).order_by(ReportVersion.number)
+        db.select(ReportVersion)
+        .options(
+            defer(ReportVersion.snapshot),
+            defer(ReportVersion.translations),
+            joinedload(ReportVersion.submitted_by),
+            joinedload(ReportVersion.decided_by),
+        )
+        .where(ReportVersion.session_id == session.id)
+        .order_by(ReportVersion.number)
     ).all()
+
+
+def latest_number(session: PanelSession) -> int | None:
+    return db.session.scalar(
+        db.select(db.func.max(ReportVersion.number)).where(ReportVersion.session_id == session.id)
+    )
 
 
 def get_version(session: PanelSession, number: object) -> ReportVersion:
     number = validation.identifier(number, "version")
     version = db.session.scalar(
-        db.select(ReportVersion).where(ReportVersion.session_id == session.id, ReportVersion.number == number)
+        db.select(ReportVersion)
+        .options(
+            joinedload(ReportVersion.submitted_by),
+            joinedload(ReportVersion.decided_by),
+            selectinload(ReportVersion.comments).joinedload(ReviewComment.author),
+        )
+        .where(ReportVersion.session_id == session.id, ReportVersion.number == number)
     )
     if version is None:
         raise not_found(_("No such version."))
@@ -57,6 +80,19 @@ def approved_version(session: PanelSession) -> ReportVersion | None:
     )
 
 
+def published_sessions(session_ids: list[int]) -> set[int]:
+    """Which of these sessions have an approved (published) report."""
+    if not session_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(ReportVersion.session_id)
+            .where(ReportVersion.session_id.in_(session_ids), ReportVersion.status == "approved")
+            .distinct()
+        )
+    )
+
+
 def submit(actor: User, role: str, session: PanelSession, language: object) -> ReportVersion:
     """Freeze the current report as the next version, for the rapporteurs to review."""
     if role not in MODERATING:
@@ -67,6 +103,8 @@ def submit(actor: User, role: str, session: PanelSession, language: object) -> R
     )
     number = (last or 0) + 1
     snapshot = build_report(session, language)
+    # The same data in every language of the session, frozen together: readers pick theirs.
+    translations = {lang: build_report(session, lang) for lang in session.languages if lang != language}
     version = ReportVersion(
         session_id=session.id,
         number=number,
@@ -88,8 +126,18 @@ def submit(actor: User, role: str, session: PanelSession, language: object) -> R
         "version": {"number": number, "status": "submitted", "submitted_at": iso(version.submitted_at)},
     }
     version.snapshot = snapshot
+    version.translations = {
+        lang: {**report, "version": snapshot["version"]} for lang, report in translations.items()
+    }
     record("report_submitted", actor, session.id, version=number, language=language)
     db.session.flush()
+    notifications.notify(
+        notifications.members(session, ("rapporteur",)),
+        "version_submitted",
+        session,
+        notifications.session_params(session, version=number),
+        f"/s/{session.code}/review/{number}",
+    )
     return version
 
 
@@ -107,11 +155,20 @@ def comment(actor: User, role: str, version: ReportVersion, section: object, tex
     return entry
 
 
-def decide(actor: User, role: str, version: ReportVersion, decision: object) -> ReportVersion:
-    """Approve the version, or ask for changes; only the latest version can be decided."""
+def decide(
+    actor: User, role: str, version: ReportVersion, decision: object, reason: object = None
+) -> ReportVersion:
+    """Approve the version, or ask for changes (with a reason, required); only the latest version can
+    be decided. Moderators are told; once approved, every participant is told the report is out."""
     if role not in REVIEWS:
         raise forbidden(_("Only rapporteurs approve or ask for changes."))
     decision = validation.choice(decision, "decision", tuple(DECISIONS))
+    if decision == "request_changes":
+        if reason is None or (isinstance(reason, str) and not reason.strip()):
+            raise invalid(_("Say which changes you ask for: the reason is required."))
+        reason = validation.text(reason, "reason", max_length=5000)
+    else:
+        reason = validation.optional_text(reason, "reason", max_length=5000)
     # Two rapporteurs deciding at once: the second waits here and then finds the version decided.
     db.session.refresh(version, with_for_update=True)
     latest = db.session.scalar(
@@ -122,6 +179,7 @@ def decide(actor: User, role: str, version: ReportVersion, decision: object) -> 
     if version.status != "submitted":
         raise DomainError("conflict", _("This version has already been decided."))
     version.status = DECISIONS[decision]
+    version.decision_reason = reason
     version.decided_by_id = actor.id
     version.decided_at = utcnow()
     version.snapshot = {
@@ -130,7 +188,42 @@ def decide(actor: User, role: str, version: ReportVersion, decision: object) -> 
     }
     record(f"report_{version.status}", actor, version.session_id, version=version.number)
     db.session.flush()
+    _tell_decision(version, reason)
     return version
+
+
+def _tell_decision(version: ReportVersion, reason: str | None) -> None:
+    session = db.session.get(PanelSession, version.session_id)
+    staff = set(notifications.members(session, ("moderator",))) | {version.submitted_by_id}
+    if version.status == "changes_requested":
+        notifications.notify(
+            staff,
+            "changes_requested",
+            session,
+            notifications.session_params(session, version=version.number, reason=reason),
+            f"/s/{session.code}/review/{version.number}",
+        )
+        return
+    staff |= set(notifications.members(session, ("rapporteur",)))
+    notifications.notify(
+        staff,
+        "version_approved",
+        session,
+        notifications.session_params(session, version=version.number),
+        f"/s/{session.code}/report",
+    )
+    # Everyone else registered hears that the report is out: possibly thousands of rows, so a job.
+    jobs.enqueue("deliberate.notifications.jobs.report_published", session.id, f"/s/{session.code}/report")
+
+
+def in_language(version: ReportVersion, language: str) -> tuple[dict, str]:
+    """The version's frozen report in ``language`` if it was frozen in it, else in its own; with the
+    language it is in. The version facts (number, status) are the version's current ones."""
+    reports = {version.language: version.snapshot, **(version.translations or {})}
+    chosen = language if language in reports else version.language
+    report = reports[chosen]
+    facts = {**(report.get("version") or {}), "number": version.number, "status": version.status}
+    return {**report, "version": facts}, chosen
 
 
 def sections(report: dict) -> dict[str, str]:

@@ -38,6 +38,7 @@ def version_view(version: ReportVersion) -> dict:
         "submitted_at": iso(version.submitted_at),
         "decided_by": version.decided_by.name if version.decided_by else None,
         "decided_at": iso(version.decided_at),
+        "decision_reason": version.decision_reason,
     }
 
 
@@ -104,7 +105,9 @@ def api_comment(code: str, number: int):
 def api_decide(code: str, number: int):
     body = json_body()
     session, role = _context(code)
-    version = services.decide(current_user, role, services.get_version(session, number), body.get("decision"))
+    version = services.decide(
+        current_user, role, services.get_version(session, number), body.get("decision"), body.get("reason")
+    )
     db.session.commit()
     return jsonify({"version": version_view(version)})
 
@@ -181,7 +184,9 @@ def show(code: str, number: int):
                     current_user, role, version, request.form.get("section"), request.form.get("text")
                 )
             else:
-                services.decide(current_user, role, version, request.form.get("action"))
+                services.decide(
+                    current_user, role, version, request.form.get("action"), request.form.get("reason")
+                )
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -197,7 +202,7 @@ def show(code: str, number: int):
         changes=diff.changes(before.snapshot if before else None, version.snapshot),
         sections=services.sections(version.snapshot),
         reviewer=role in REVIEWS,
-        latest=version.number == max(v.number for v in services.versions(session)),
+        latest=version.number == services.latest_number(session),
     )
 
 

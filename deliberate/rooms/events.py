@@ -13,7 +13,7 @@ from deliberate.access import SEES_HIDDEN, require_role
 from deliberate.extensions import socketio
 from deliberate.i18n import current_language
 from deliberate.realtime.handlers import connection_handler, handler
-from deliberate.realtime.publisher import room
+from deliberate.realtime.publisher import room, user_room
 from deliberate.rooms import services
 from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.services import get_question
@@ -33,8 +33,11 @@ def rate_limit(kind: str) -> None:
 @connection_handler("connect")
 def connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
-        return False
+        from deliberate.projector.views import connect as projector
+
+        return projector(auth)  # a projector link's socket, or refused
     _broadcaster().start(socketio)
+    join_room(user_room(current_user.id))  # the person's notifications, on every process
     connections = current_app.extensions["deliberate.connections"]
     connections.start_polling(
         current_app._get_current_object(), socketio, current_app.config["DISCONNECT_POLL_SECONDS"]
@@ -109,5 +112,5 @@ def moderate(payload: dict) -> dict:
     # A hidden contribution does not exist for those who cannot see it: answering "forbidden" for it
     # and "not_found" for a missing id would tell them which hidden ids exist.
     services.get_contribution(contribution.id, role)
-    services.moderate(current_user, role, contribution, payload.get("action"))
+    services.moderate(current_user, role, contribution, payload.get("action"), payload.get("reason"))
     return {}

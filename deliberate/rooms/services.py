@@ -21,6 +21,8 @@ from deliberate.clusters.support import support, with_support
 from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError, forbidden, invalid, not_found
 from deliberate.extensions import db
+from deliberate.notifications import services as notifications
+from deliberate.opinions import schedule as opinion_groups
 from deliberate.realtime import outbox
 from deliberate.rooms import language as languages
 from deliberate.rooms.models import Contribution, Vote
@@ -213,6 +215,7 @@ def vote(
         .execution_options(synchronize_session=False)
     ).one()
     outbox.tallies_changed(target.question_id, [target.id])
+    opinion_groups.changed(target.question_id)
     return agree, disagree
 
 
@@ -223,15 +226,20 @@ def _counts(contribution_id: int) -> tuple[int, int]:
     return row.agree, row.disagree
 
 
-def moderate(actor: User, role: str, contribution: Contribution, action: object) -> Contribution:
+def moderate(
+    actor: User, role: str, contribution: Contribution, action: object, reason: object = None
+) -> Contribution:
+    """Hide or restore a contribution; its author is told, with the moderator's reason if given."""
     if role not in MODERATING:
         raise forbidden(_("Only moderators may hide or restore contributions."))
     action = validation.choice(action, "action", ("hide", "restore"))
+    reason = validation.optional_text(reason, "reason", max_length=500)
     hide = action == "hide"
     if contribution.hidden == hide:
         return contribution
     contribution.hidden = hide
     db.session.flush()
+    opinion_groups.changed(contribution.question_id)
     bump_seq(contribution.question)
     record(
         f"contribution_{'hidden' if hide else 'restored'}",
@@ -246,7 +254,23 @@ def moderate(actor: User, role: str, contribution: Contribution, action: object)
         outbox.publish(contribution.question_id, "contribution", hidden_stub(contribution), audience="public")
     else:
         outbox.publish(contribution.question_id, "contribution", full)
+    if contribution.author_id != actor.id:
+        _tell_author(contribution, hide, reason)
     return contribution
+
+
+def _tell_author(contribution: Contribution, hidden: bool, reason: str | None) -> None:
+    question = contribution.question
+    params = {"question": question.position, "excerpt": notifications.excerpt(contribution.text)}
+    if hidden and reason:
+        params["reason"] = reason
+    notifications.notify(
+        [contribution.author_id],
+        "contribution_hidden" if hidden else "contribution_restored",
+        question.session,
+        params,
+        f"/s/{question.session.code}/q/{question.position}",
+    )
 
 
 def update_question(actor: User, role: str, question: Question, changes: dict, language: str) -> Question:

@@ -3,6 +3,7 @@
 from deliberate.clusters import synthesis as markdown
 from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
+from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution
 from deliberate.sessions.models import Question
 
@@ -24,7 +25,7 @@ def contribution_view(contribution: Contribution, my_vote: int | None = None) ->
         "id": contribution.id,
         "question_id": contribution.question_id,
         "text": contribution.text,
-        "author": contribution.author.name,
+        "author": display_name(contribution.author),
         "role": contribution.author_role,
         "language": contribution.language,
         "created_at": iso(contribution.created_at),

@@ -6,7 +6,7 @@ language code to the text, so a session can add a language without a schema chan
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.dbtypes import UTCDateTime, utcnow
@@ -42,7 +42,13 @@ class PanelSession(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     original_language: Mapped[str] = mapped_column(String(5), default="en")
     attendees_may_cluster: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moderators, panelists, rapporteurs and organisers always see opinion groups; attendees when set.
+    attendees_see_opinion_groups: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The question moderators have made live: every participant's page follows it (agenda/).
+    live_question_id: Mapped[int | None] = mapped_column(Integer)
+    # The organiser chose to publish attendees' names (else pseudonyms), as registration says.
+    publish_names: Mapped[bool] = mapped_column(Boolean, default=False)
     # Only people whose e-mail address is verified may register (throw-away accounts cannot vote).
     requires_verified_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # The projector view may be framed by other sites (a streaming overlay); every other page may not.
@@ -74,6 +80,14 @@ class Question(db.Model):
     attribution: Mapped[str | None] = mapped_column(Text)
     # Counts changes to the room (posts, moderation, clusters) so a client can tell it missed some.
     seq: Mapped[int] = mapped_column(Integer, default=0)
+    # The countdown (agenda/countdown.py): the server owns the deadline, so every page, process and
+    # reconnection shows the same remaining time. running: deadline set; paused: remaining kept.
+    countdown_state: Mapped[str | None] = mapped_column(String(10), index=True)
+    countdown_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    countdown_remaining: Mapped[float | None] = mapped_column(Float)
+    countdown_auto_close: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Secret of the projector link (no login); None when revoked or never made.
+    projector_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[PanelSession] = relationship(back_populates="questions")

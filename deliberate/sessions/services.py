@@ -121,6 +121,9 @@ class SessionDraft:
     end_time: str | None = None
     timezone: str | None = None
     attendees_may_cluster: bool = False
+    # Attendees' names in the published report and on the projector (else pseudonyms).
+    publish_names: bool = False
+    attendees_see_opinion_groups: bool = False
     questions: list[dict[str, str]] = field(default_factory=list)
 
     def validate(self) -> "SessionDraft":
@@ -201,6 +204,8 @@ def save_session(
         "end_time",
         "timezone",
         "attendees_may_cluster",
+        "publish_names",
+        "attendees_see_opinion_groups",
     ):
         setattr(session, name, getattr(draft, name))
     existing = {q.position: q for q in session.questions}

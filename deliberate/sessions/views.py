@@ -1,6 +1,6 @@
 """Home page, joining a session by its code, the session page, and the session API."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,7 +9,7 @@ from deliberate.access import MODERATING, require_role, require_user, role_in
 from deliberate.api import json_body
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
-from deliberate.i18n import current_language
+from deliberate.i18n import asked_language, current_language
 from deliberate.sessions import exclusions, services
 
 pages = Blueprint("sessions", __name__)
@@ -19,8 +19,11 @@ csrf.exempt(api)
 
 @pages.route("/")
 def home():
+    from deliberate.review.services import published_sessions
+
     registered = services.sessions_of(current_user) if current_user.is_authenticated else []
-    return render_template("sessions/home.html", registered=registered)
+    published = published_sessions([s.id for s, _role in registered])
+    return render_template("sessions/home.html", registered=registered, published=published)
 
 
 @pages.route("/join", methods=["POST"])
@@ -38,28 +41,29 @@ def join():
 @pages.route("/s/<code>")
 @login_required
 def show(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     role = role_in(current_user, session)
     if role is None:
         return render_template("sessions/register.html", session=session)
-    return render_template("sessions/show.html", session=session, role=role, language=current_language())
+    from deliberate.join.links import session_page_extras
+
+    return render_template(
+        "sessions/show.html",
+        session=session,
+        role=role,
+        language=current_language(),
+        **session_page_extras(session, role),
+    )
 
 
 @pages.route("/s/<code>/register", methods=["POST"])
 @login_required
 def register(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     services.register(current_user, session)
     db.session.commit()
     flash(_("You are registered for this session."))
     return redirect(url_for("sessions.show", code=session.code))
-
-
-def _session_or_404(code: str):
-    try:
-        return services.get_session(code)
-    except DomainError:
-        abort(404)
 
 
 @api.route("/<code>/register", methods=["POST"])
@@ -76,14 +80,9 @@ def api_show(code: str):
     user = require_user(current_user)
     session = services.get_session(code)
     role = require_role(user, session)
-    view = services.session_view(session, _api_language())
+    view = services.session_view(session, asked_language())
     view["role"] = role
     return jsonify(view)
-
-
-def _api_language() -> str:
-    lang = request.args.get("lang")
-    return lang if lang in ("en", "fr", "es") else current_language()
 
 
 @api.route("/<code>/exclusions", methods=["GET"])

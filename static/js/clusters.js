@@ -1,7 +1,11 @@
-// Clusters in the room: the panel, drag and drop, a keyboard path (a cluster menu on each
-// contribution), syntheses with preview, coverage, and suggested themes for moderators.
+// Clusters in the room: the panel (one render function per cluster, patched in place so that a rename,
+// a merge choice or a synthesis being written survives every live update), cluster tools, syntheses
+// with preview, coverage, suggested themes, and the panel's place on narrow screens. Assigning
+// contributions (menus, selection, drag and drop) is grouping.js.
+import { clean, patchChildren } from "./morph.js";
+
 const room = window.deliberateRoom;
-const { config, state, live, el, announce, count } = room;
+const { config, state, el, announce, count } = room;
 const S = config.strings;
 const $ = (id) => document.getElementById(id);
 
@@ -22,58 +26,74 @@ async function api(method, url, body) {
   return { ok: response.ok, data };
 }
 
-function members(clusterId) {
-  return [...state.contributions.values()].filter((c) => c.cluster_id === clusterId && !c.hidden);
-}
-
-function assign(contributionId, clusterId) {
-  return live.request("cluster_assign", { contribution_id: contributionId, cluster_id: clusterId }).then(report);
-}
-
 // --- the panel ------------------------------------------------------------------------------------
 
-function renderCluster(cluster) {
-  const inside = members(cluster.id);
+const MEMBERS_SHOWN = 20;
+const renaming = new Set();  // clusters whose label is being edited
+
+function membersByCluster() {
+  const groups = new Map();
+  for (const c of state.contributions.values()) {
+    if (c.hidden || !c.cluster_id) continue;
+    if (!groups.has(c.cluster_id)) groups.set(c.cluster_id, []);
+    groups.get(c.cluster_id).push(c);
+  }
+  return groups;
+}
+
+function renderCluster(cluster, inside) {
   const agree = inside.reduce((n, c) => n + c.agree, 0);
   const disagree = inside.reduce((n, c) => n + c.disagree, 0);
-  const li = el("li", { class: "cluster", "data-cluster-id": cluster.id });
+  const li = el("li", { class: "cluster", id: `cluster-${cluster.id}`, "data-cluster-id": cluster.id });
   const head = el("div", { class: "cluster-head" });
-  head.append(el("h3", { class: "cluster-label" }, cluster.label));
+  if (renaming.has(cluster.id)) {
+    const id = `cluster-label-${cluster.id}`;
+    const form = el("div", { class: "inline-form rename" });
+    const input = el("input", { id, class: "cluster-label-input", maxlength: "120", value: cluster.label, "data-draft": "",
+      "aria-label": `${S.rename}: ${cluster.label}` });
+    form.append(input,
+      el("button", { type: "button", class: "button", "data-cluster-action": "rename-save" }, S.save),
+      el("button", { type: "button", class: "link-button", "data-cluster-action": "rename-cancel" }, S.cancel));
+    head.append(form);
+  } else {
+    head.append(el("h3", { class: "cluster-label" }, cluster.label));
+  }
   head.append(el("p", { class: "meta" },
     `${count("contributionsCount", inside.length)} · ▲ ${agree} · ▼ ${disagree} · ${count("supporters", cluster.supporters ?? 0)}`));
   li.append(head);
   if (config.mayCluster) {
     li.append(el("p", { class: "drop-hint meta" }, S.dropHere));
     const tools = el("div", { class: "cluster-tools" });
-    tools.append(el("button", { type: "button", class: "link-button", "data-cluster-action": "rename" }, S.rename));
+    if (!renaming.has(cluster.id)) tools.append(el("button", { type: "button", class: "link-button", "data-cluster-action": "rename" }, S.rename));
     tools.append(el("button", { type: "button", class: "link-button", "data-cluster-action": "delete" }, S.delete));
+    tools.append(el("button", { type: "button", class: "link-button", "data-cluster-action": "show" }, S.showInList));
     const others = [...state.clusters.values()].filter((c) => c.id !== cluster.id);
     if (others.length) {
-      const select = el("select", { "aria-label": `${S.mergeInto}: ${cluster.label}`, "data-merge-target": "" });
-      for (const other of others) select.append(el("option", { value: other.id }, other.label));
+      const select = el("select", { id: `merge-target-${cluster.id}`, "aria-label": `${S.mergeInto}: ${cluster.label}`, "data-merge-target": "", "data-draft": "" });
+      others.forEach((other, i) => select.append(el("option", { value: other.id, selected: i === 0 }, other.label)));
       tools.append(el("span", {}, `${S.mergeInto} `), select,
         el("button", { type: "button", class: "link-button", "data-cluster-action": "merge" }, S.merge));
     }
     li.append(tools);
   }
   const list = el("ul", { class: "cluster-members" });
-  for (const c of inside.slice(0, 50)) {
-    const item = el("li", {}, `#${c.id} ${c.text.length > 120 ? `${c.text.slice(0, 117)}…` : c.text}`);
-    list.append(item);
+  for (const c of inside.slice(0, MEMBERS_SHOWN)) {
+    list.append(el("li", {}, `#${c.id} ${c.text.length > 120 ? `${c.text.slice(0, 117)}…` : c.text}`));
   }
   li.append(list);
+  if (inside.length > MEMBERS_SHOWN) li.append(el("p", { class: "meta" }, room.fill(S.andMore, { n: inside.length - MEMBERS_SHOWN })));
   if (config.moderator) {
     const id = `cluster-synthesis-${cluster.id}`;
     const editor = el("div", { class: "synthesis-editor" });
     editor.append(el("label", { for: id }, S.synthesis));
-    const area = el("textarea", { id, rows: "3" });
+    const area = el("textarea", { id, rows: "3", "data-draft": "", "data-saved": cluster.synthesis || "" });
     area.value = cluster.synthesis || "";
-    area.dataset.saved = area.value;  // what the server holds: only a different value is a draft
+    area.textContent = cluster.synthesis || "";
     editor.append(area);
     const actions = el("div", { class: "actions" });
     actions.append(el("button", { type: "button", class: "button", "data-preview": id }, S.preview));
     actions.append(el("button", { type: "button", class: "button primary", "data-cluster-action": "synthesis" }, S.save));
-    editor.append(actions, el("div", { class: "preview", id: `${id}-preview`, hidden: true }));
+    editor.append(actions);
     li.append(editor);
   } else if (cluster.synthesis_html) {
     const view = el("div", { class: "cluster-synthesis" });
@@ -83,79 +103,21 @@ function renderCluster(cluster) {
   return li;
 }
 
-const drafts = new Map();  // textarea id -> unsaved synthesis text, kept across redraws
-
+// The panel follows the room: each cluster's <li> is patched in place (keyed by id); an editor the
+// person is using (focused, or holding unsaved text) is never touched, and previews stay open.
 function renderPanel() {
-  const list = $("clusters");
-  // Keep what a moderator is typing: no redraw while an editor has focus, and drafts survive redraws.
-  if (list.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA") return;
-  // Only edits are drafts: an untouched editor shows the synthesis saved since (by another moderator, or
-  // carried over by a merge) instead of keeping the text it was first drawn with.
-  for (const area of list.querySelectorAll("textarea")) {
-    if (area.value !== area.dataset.saved) drafts.set(area.id, area.value);
-    else drafts.delete(area.id);
-  }
+  const groups = membersByCluster();
   const ordered = [...state.clusters.values()].sort((a, b) => (a.position - b.position) || (a.id - b.id));
-  list.replaceChildren(...ordered.map(renderCluster));
-  for (const area of list.querySelectorAll("textarea")) if (drafts.has(area.id)) area.value = drafts.get(area.id);
-  $("no-clusters").hidden = ordered.length > 0;
-}
-
-// --- each contribution: a cluster menu (keyboard path) and dragging --------------------------------
-
-function decorateContributions() {
-  const options = [...state.clusters.values()].sort((a, b) => a.id - b.id);
-  for (const li of document.querySelectorAll("#contributions li[data-id]")) {
-    const c = state.contributions.get(Number(li.dataset.id));
-    if (!c) continue;
-    // A first state is decorated twice (room:rendered, then room:state): never add a second menu or badge.
-    for (const old of li.querySelectorAll(".cluster-select, .badge-cluster")) old.remove();
-    const label = state.clusters.get(c.cluster_id);
-    if (!config.mayCluster) {
-      if (label) li.querySelector(".contribution-meta").append(el("span", { class: "badge badge-cluster" }, label.label));
-      continue;
-    }
-    li.draggable = true;
-    const select = el("select", { class: "cluster-select", "aria-label": `${S.cluster} #${c.id}` });
-    select.append(el("option", { value: "" }, S.noCluster));
-    for (const cluster of options) {
-      const option = el("option", { value: cluster.id }, cluster.label);
-      if (cluster.id === c.cluster_id) option.selected = true;
-      select.append(option);
-    }
-    li.querySelector(".contribution-actions").append(select);
+  const fresh = ordered.map((cluster) => renderCluster(cluster, groups.get(cluster.id) || []));
+  const previews = new Map([...$("clusters").querySelectorAll(".preview")].map((node) => [node.id, node]));
+  for (const li of fresh) {
+    const area = li.querySelector("textarea");
+    if (area && previews.has(`${area.id}-preview`)) li.querySelector(".synthesis-editor").append(previews.get(`${area.id}-preview`).cloneNode(true));
   }
+  patchChildren($("clusters"), fresh);
+  $("no-clusters").hidden = ordered.length > 0;
+  $("clusters-toggle-count").textContent = String(ordered.length);
 }
-
-document.addEventListener("change", (event) => {
-  const select = event.target.closest(".cluster-select");
-  if (!select) return;
-  const id = Number(select.closest("li[data-id]").dataset.id);
-  assign(id, select.value ? Number(select.value) : null);
-});
-
-document.addEventListener("dragstart", (event) => {
-  const li = event.target.closest && event.target.closest("#contributions li[data-id]");
-  if (!li) return;
-  event.dataTransfer.setData("text/plain", li.dataset.id);
-  event.dataTransfer.effectAllowed = "move";
-});
-
-$("clusters").addEventListener("dragover", (event) => {
-  if (event.target.closest(".cluster")) { event.preventDefault(); event.target.closest(".cluster").classList.add("drop-target"); }
-});
-$("clusters").addEventListener("dragleave", (event) => {
-  const cluster = event.target.closest(".cluster");
-  if (cluster) cluster.classList.remove("drop-target");
-});
-$("clusters").addEventListener("drop", (event) => {
-  const cluster = event.target.closest(".cluster");
-  if (!cluster) return;
-  event.preventDefault();
-  cluster.classList.remove("drop-target");
-  const id = Number(event.dataTransfer.getData("text/plain"));
-  if (id) assign(id, Number(cluster.dataset.clusterId));
-});
 
 // --- cluster tools -----------------------------------------------------------------------------------
 
@@ -164,21 +126,56 @@ $("clusters").addEventListener("click", async (event) => {
   if (!button) return;
   const li = button.closest(".cluster");
   const id = Number(li.dataset.clusterId);
-  const cluster = state.clusters.get(id);
   const action = button.dataset.clusterAction;
   if (action === "rename") {
-    const label = window.prompt(S.rename, cluster.label);
-    if (label && label.trim()) await api("PATCH", `/api/v1/clusters/${id}`, { label: label.trim() });
+    renaming.add(id);
+    renderPanel();
+    $(`cluster-label-${id}`).focus();
+  } else if (action === "rename-save") {
+    await saveLabel(id);
+  } else if (action === "rename-cancel") {
+    stopRenaming(id);
   } else if (action === "delete") {
-    if (window.confirm(S.confirmDelete)) report(await live.request("cluster_delete", { cluster_id: id }));
+    if (window.confirm(S.confirmDelete)) report(await room.live.request("cluster_delete", { cluster_id: id }));
   } else if (action === "merge") {
-    const target = Number(li.querySelector("[data-merge-target]").value);
-    report(await live.request("cluster_merge", { cluster_id: id, into_id: target }));
+    const select = li.querySelector("[data-merge-target]");
+    clean(select);
+    report(await room.live.request("cluster_merge", { cluster_id: id, into_id: Number(select.value) }));
+  } else if (action === "show") {
+    $("cluster-filter").value = String(id);
+    room.list.set({ cluster: String(id) });
+    $("contributions-h").scrollIntoView();
   } else if (action === "synthesis") {
     const area = li.querySelector("textarea");
     const { ok } = await api("PATCH", `/api/v1/clusters/${id}`, { synthesis: area.value });
-    if (ok) { drafts.delete(area.id); announce(S.saved); refreshCoverage(); }
+    if (ok) { area.dataset.saved = area.value; clean(area); announce(S.saved); refreshCoverage(); }
   }
+});
+
+function stopRenaming(id) {
+  renaming.delete(id);
+  renderPanel();
+  const rename = document.querySelector(`#cluster-${id} [data-cluster-action=rename]`);
+  if (rename) rename.focus();
+}
+
+async function saveLabel(id) {
+  const input = $(`cluster-label-${id}`);
+  const label = input.value.trim();
+  if (!label) return;
+  const { ok } = await api("PATCH", `/api/v1/clusters/${id}`, { label });
+  if (ok) {
+    state.clusters.set(id, { ...state.clusters.get(id), label });
+    stopRenaming(id);
+  }
+}
+
+$("clusters").addEventListener("keydown", (event) => {
+  const input = event.target.closest(".cluster-label-input");
+  if (!input) return;
+  const id = Number(input.closest(".cluster").dataset.clusterId);
+  if (event.key === "Enter") { event.preventDefault(); saveLabel(id); }
+  if (event.key === "Escape") { event.preventDefault(); stopRenaming(id); }
 });
 
 const newCluster = $("new-cluster");
@@ -188,10 +185,28 @@ if (newCluster) {
     const input = $("new-cluster-label");
     const label = input.value.trim();
     if (!label) return;
-    const ack = report(await live.request("cluster_create", { question_id: config.questionId, label }));
+    const ack = report(await room.live.request("cluster_create", { question_id: config.questionId, label }));
     if (ack.ok) input.value = "";
   });
 }
+
+// On narrow screens the panel is a drawer: one button opens it, Escape or the same button closes it.
+const drawer = $("clusters-toggle");
+function openDrawer(open) {
+  document.body.classList.toggle("clusters-open", open);
+  drawer.setAttribute("aria-expanded", String(open));
+  if (open) $("clusters-h").focus();
+}
+// From the list, one action reaches the panel (and its first control) on any screen.
+$("to-clusters").addEventListener("click", (event) => {
+  event.preventDefault();
+  if (window.getComputedStyle(drawer).display !== "none") openDrawer(true);
+  else { $("clusters-h").scrollIntoView({ block: "nearest" }); $("clusters-h").focus(); }
+});
+drawer.addEventListener("click", () => openDrawer(!document.body.classList.contains("clusters-open")));
+$("clusters-panel").addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.body.classList.contains("clusters-open")) { openDrawer(false); drawer.focus(); }
+});
 
 // --- syntheses and coverage (moderators) -----------------------------------------------------------
 
@@ -200,7 +215,11 @@ document.addEventListener("click", async (event) => {
   if (!button) return;
   const source = $(button.dataset.preview);
   const { ok, data } = await api("POST", `/api/v1/questions/${config.questionId}/synthesis-preview`, { markdown: source.value });
-  const target = $(`${button.dataset.preview}-preview`);
+  let target = $(`${button.dataset.preview}-preview`);
+  if (!target) {
+    target = el("div", { class: "preview", id: `${button.dataset.preview}-preview` });
+    source.closest(".synthesis-editor").append(target);
+  }
   if (ok) {
     // The server sanitised this HTML with nh3; it is the only markup the page inserts.
     target.innerHTML = data.html;
@@ -268,7 +287,7 @@ if (suggest) {
   $("accept-suggestions").addEventListener("click", async () => {
     const chosen = [...document.querySelectorAll("#suggestion-list input:checked")].map((box) => suggestions[Number(box.dataset.index)]);
     for (const s of chosen) {
-      report(await live.request("cluster_create", { question_id: config.questionId, label: s.label, contribution_ids: s.contribution_ids }));
+      report(await room.live.request("cluster_create", { question_id: config.questionId, label: s.label, contribution_ids: s.contribution_ids }));
     }
     $("suggestions").hidden = true;
     suggestions = [];
@@ -277,30 +296,18 @@ if (suggest) {
 
 // --- live updates --------------------------------------------------------------------------------
 
-document.addEventListener("room:state", (event) => {
-  const q = event.detail.question;
-  if ($("question-synthesis")) $("question-synthesis").value = q.synthesis || "";
+room.on("state", (snapshot) => {
+  const q = snapshot.question;
+  const box = $("question-synthesis");
+  if (box && !box.dataset.dirty && document.activeElement !== box) box.value = q.synthesis || "";
   if ($("question-synthesis-view")) $("question-synthesis-view").innerHTML = q.synthesis_html || "";
-  renderPanel();
-  decorateContributions();
   refreshCoverage();
 });
-document.addEventListener("room:rendered", () => { decorateContributions(); renderPanel(); });
-document.addEventListener("room:counts", () => renderPanel());
-document.addEventListener("room:question", (event) => {
-  if ($("question-synthesis-view")) $("question-synthesis-view").innerHTML = event.detail.synthesis_html || "";
+room.on("question", (q) => {
+  if ($("question-synthesis-view")) $("question-synthesis-view").innerHTML = q.synthesis_html || "";
 });
-document.addEventListener("room:cluster", (event) => {
-  const known = state.clusters.get(event.detail.id);
-  state.clusters.set(event.detail.id, { ...(known || {}), ...event.detail });
-  room.renderList();
-  refreshCoverageSoon();
-  if (!known) announce(event.detail.label);
-});
-document.addEventListener("room:cluster_deleted", (event) => {
-  const { id, into_id: into } = event.detail;
-  state.clusters.delete(id);
-  for (const c of state.contributions.values()) if (c.cluster_id === id) c.cluster_id = into ?? null;
-  room.renderList();
-  refreshCoverageSoon();
-});
+room.on("cluster", (cluster) => { refreshCoverageSoon(); });
+room.on("cluster_deleted", () => refreshCoverageSoon());
+room.on("cluster_assigned", () => refreshCoverageSoon());
+// The panel is drawn once per frame, however many events came (tallies change the clusters' support).
+room.on("changed", () => renderPanel());

@@ -1,5 +1,6 @@
 // The live connection of a room: joins on every (re)connection, keeps posts typed while offline in
 // localStorage and sends them again with their original client_id once the connection is back.
+import { pageSocket } from "./socket.js";
 
 const ACK_TIMEOUT_MS = 8000;
 
@@ -44,13 +45,14 @@ export class LiveRoom {
     this.handlers = handlers;
     this.strings = strings;
     this.pending = new PendingPosts(questionId);
-    this.socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    this.socket = pageSocket();  // shared with the agenda and the notifications of the page
     this.socket.on("connect", () => this.joined());
     this.socket.on("disconnect", () => handlers.onConnection("offline"));
     this.socket.on("connect_error", () => handlers.onConnection("offline"));
-    for (const name of ["contribution", "tally", "question", "presence", "cluster", "cluster_deleted"]) {
-      this.socket.on(name, (payload) => handlers.onEvent(name, payload));
-    }
+    // Every event the server sends to the room goes to the page's one place that applies them, also
+    // events added later (job progress, agenda…): a new panel needs no change here.
+    this.socket.onAny((name, payload) => handlers.onEvent(name, payload));
+    if (this.socket.connected) this.joined();  // another module of the page connected it first
   }
 
   setStrings(strings) {

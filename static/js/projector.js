@@ -37,7 +37,7 @@ function scheduleDraw() {
   if (!redraw) redraw = window.requestAnimationFrame(draw);
 }
 
-new LiveRoom(config.questionId, {
+const live = new LiveRoom(config.questionId, {
   onConnection() {},
   onPending() {},
   onRefused() {},
@@ -65,3 +65,5 @@ new LiveRoom(config.questionId, {
     scheduleDraw();
   },
 }, config.strings);
+// Other modules of the page (opinions.js) follow the same connection and contributions.
+window.deliberateProjector = { live, contributions };

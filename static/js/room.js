@@ -1,5 +1,16 @@
-// The room page: draws the state, applies live events, sends posts, votes and moderation.
+// The room page: its state, the one render function of a contribution, the one place where live events
+// are applied (as patches), posting, voting and moderation. Other modules of the page (clusters.js,
+// selection.js, and any later panel) hook in through window.deliberateRoom:
+//   room.extendContribution((c, li, options) => …)  adds to each contribution's row as it is drawn;
+//   room.on(eventName, (payload) => …)               runs after the room applied a live event
+//                                                    (any server event, also ones the room does not know);
+//   room.on("changed", (names) => …)                 once per frame after one or more events;
+//   room.on("state", (snapshot) => …)                after a (re)join replaced the state;
+//   room.list.update(id) / room.list.draw()          patch a row / draw the list again.
+// The connection starts once every module of the page has registered (DOMContentLoaded).
 import { LiveRoom } from "./live.js";
+import { moderation } from "./agenda.js";
+import { ContributionList, fold, PAGE_SIZE } from "./list.js";
 import { countText } from "./plurals.js";
 
 const config = JSON.parse(document.getElementById("room-config").textContent);
@@ -7,9 +18,8 @@ const S = config.strings;
 const $ = (id) => document.getElementById(id);
 
 const state = { question: null, contributions: new Map(), clusters: new Map(), pending: [] };
-const elements = new Map();  // contribution id -> <li>
-let sortBy = "newest";
-let languageFilter = "";
+const selection = new Set();  // ids of the contributions picked for a bulk move
+const hooks = { contribution: [], events: new Map() };
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
@@ -31,92 +41,123 @@ function el(tag, attrs = {}, text = null) {
   return node;
 }
 
-function divisiveness(c) {
-  return Math.min(c.agree, c.disagree) * 1000 + (c.agree + c.disagree);
+function on(name, fn) {
+  if (!hooks.events.has(name)) hooks.events.set(name, []);
+  hooks.events.get(name).push(fn);
 }
 
-const ORDER = {
-  newest: (a, b) => b.id - a.id,
-  agreed: (a, b) => b.agree - a.agree || a.disagree - b.disagree || b.id - a.id,
-  divisive: (a, b) => divisiveness(b) - divisiveness(a) || b.id - a.id,
-};
-
-function visible(c) {
-  if (c.hidden && !config.seesHidden) return false;
-  return !languageFilter || c.language === languageFilter;
+function emit(name, payload) {
+  for (const fn of hooks.events.get(name) || []) fn(payload);
+  document.dispatchEvent(new CustomEvent(`room:${name}`, { detail: payload }));
 }
 
-function renderContribution(c) {
-  const li = el("li", { class: "contribution", id: `c${c.id}`, "data-id": c.id, lang: c.language });
-  if (c.hidden) li.classList.add("is-hidden");
+let changedFrame = null;
+const changedNames = new Set();
+
+// Panels that summarise the whole room (clusters, coverage…) follow at most once per frame.
+function changed(name) {
+  changedNames.add(name);
+  if (changedFrame) return;
+  changedFrame = window.requestAnimationFrame(() => {
+    changedFrame = null;
+    const names = new Set(changedNames);
+    changedNames.clear();
+    emit("changed", names);
+  });
+}
+
+function voteButton(c, value) {
+  const agree = value === 1;
+  const label = agree ? S.agree : S.disagree;
+  const n = agree ? c.agree : c.disagree;
+  const button = el("button", {
+    type: "button",
+    class: `vote ${agree ? "vote-agree" : "vote-disagree"}`,
+    "data-vote": String(value),
+    "aria-pressed": String(c.my_vote === value),
+    "aria-label": `${label}: ${count(agree ? "agreeCount" : "disagreeCount", n)}`,
+  });
+  button.append(el("span", {}, label), el("span", { class: "count", "data-count": agree ? "agree" : "disagree" }, String(n)));
+  return button;
+}
+
+function clusterMenu(c) {
+  const select = el("select", { class: "cluster-select", "aria-label": `${S.cluster} #${c.id}`, "data-draft": "" });
+  // Exactly one option carries `selected`: morphdom sets a patched menu's choice from that attribute.
+  select.append(el("option", { value: "", selected: !state.clusters.has(c.cluster_id) }, S.noCluster));
+  for (const cluster of [...state.clusters.values()].sort((a, b) => a.id - b.id)) {
+    select.append(el("option", { value: cluster.id, selected: cluster.id === c.cluster_id }, cluster.label));
+  }
+  return select;
+}
+
+// The one render function of a contribution: a fresh <li>, patched onto the page by list.js.
+function renderContribution(c, options = {}) {
+  const picked = selection.has(c.id);
+  const classes = ["contribution"];
+  if (c.hidden) classes.push("is-hidden");
+  if (picked) classes.push("is-selected");
+  if (options.stale) classes.push("is-stale");
+  if (room.seenBefore && c.id > room.seenBefore) classes.push("is-new");
+  const li = el("li", { class: classes.join(" "), id: `c${c.id}`, "data-id": c.id, lang: c.language, draggable: config.mayCluster ? "true" : null });
   const head = el("div", { class: "contribution-meta" });
+  if (config.mayCluster) {
+    head.append(el("input", { type: "checkbox", class: "pick", "aria-label": fill(S.select, { id: c.id }), checked: picked }));
+  }
   head.append(el("span", { class: "author" }, c.author));
   head.append(el("span", { class: `badge badge-${c.role}` }, config.roleNames[c.role] || c.role));
   head.append(el("span", { class: "lang", title: config.languageNames[c.language] || c.language }, c.language.toUpperCase()));
   head.append(el("span", { class: "ref" }, `#${c.id}`));
   if (c.hidden) head.append(el("span", { class: "badge badge-hidden" }, S.hidden));
+  const cluster = state.clusters.get(c.cluster_id);
+  if (cluster) head.append(el("span", { class: "badge badge-cluster" }, cluster.label));
   li.append(head);
   li.append(el("p", { class: "contribution-text" }, c.text));
   const actions = el("div", { class: "contribution-actions" });
-  const agree = el("button", { type: "button", class: "vote vote-agree", "data-vote": "1", "aria-pressed": String(c.my_vote === 1) });
-  agree.append(el("span", {}, S.agree), el("span", { class: "count", "data-count": "agree" }, String(c.agree)));
-  const disagree = el("button", { type: "button", class: "vote vote-disagree", "data-vote": "-1", "aria-pressed": String(c.my_vote === -1) });
-  disagree.append(el("span", {}, S.disagree), el("span", { class: "count", "data-count": "disagree" }, String(c.disagree)));
-  agree.setAttribute("aria-label", `${S.agree}: ${count("agreeCount", c.agree)}`);
-  disagree.setAttribute("aria-label", `${S.disagree}: ${count("disagreeCount", c.disagree)}`);
-  actions.append(agree, disagree);
+  actions.append(voteButton(c, 1), voteButton(c, -1));
   if (config.moderator) {
     actions.append(el("button", { type: "button", class: "link-button moderate", "data-action": c.hidden ? "restore" : "hide" },
       c.hidden ? S.restore : S.hide));
   }
+  if (config.mayCluster) {
+    // Choosing in the menu changes nothing yet: Enter or the button commits (arrow keys only browse).
+    actions.append(clusterMenu(c), el("button", { type: "button", class: "link-button cluster-move" }, S.move));
+  }
   li.append(actions);
+  for (const extend of hooks.contribution) extend(c, li, options);
   return li;
 }
 
-function renderList() {
-  const list = $("contributions");
-  const items = [...state.contributions.values()].filter(visible).sort(ORDER[sortBy]);
-  elements.clear();
-  const fragment = document.createDocumentFragment();
-  for (const c of items) {
-    const li = renderContribution(c);
-    elements.set(c.id, li);
-    fragment.append(li);
-  }
-  for (const p of state.pending) {
-    const li = el("li", { class: "contribution is-pending" });
+function pendingRows() {
+  return state.pending.map((p) => {
+    const li = el("li", { class: "contribution is-pending", id: `pending-${p.client_id}` });
     li.append(el("p", { class: "contribution-text" }, p.text), el("p", { class: "meta" }, S.waiting));
-    fragment.prepend(li);
-  }
-  list.replaceChildren(fragment);
-  $("contribution-count").textContent = String([...state.contributions.values()].filter((c) => !c.hidden).length);
-  $("empty").hidden = items.length > 0 || state.pending.length > 0;
-  document.dispatchEvent(new CustomEvent("room:rendered", { detail: state }));
-}
-
-let countsFrame = null;
-
-// Other panels (cluster support) follow the counts, at most once per frame however many tallies came.
-function countsChanged() {
-  if (countsFrame) return;
-  countsFrame = window.requestAnimationFrame(() => {
-    countsFrame = null;
-    document.dispatchEvent(new CustomEvent("room:counts", { detail: state }));
+    return li;
   });
 }
 
-function updateCounts(id, agree, disagree) {
-  const c = state.contributions.get(id);
-  if (!c) return;
-  c.agree = agree;
-  c.disagree = disagree;
-  countsChanged();
-  const li = elements.get(id);
-  if (!li) return;
-  li.querySelector('[data-count="agree"]').textContent = String(agree);
-  li.querySelector('[data-count="disagree"]').textContent = String(disagree);
-  li.querySelector(".vote-agree").setAttribute("aria-label", `${S.agree}: ${count("agreeCount", agree)}`);
-  li.querySelector(".vote-disagree").setAttribute("aria-label", `${S.disagree}: ${count("disagreeCount", disagree)}`);
+// The counts, the pager and the "N new" button follow the list after every change to it.
+function listChanged() {
+  const total = [...state.contributions.values()].filter((c) => !c.hidden).length;
+  $("contribution-count").textContent = String(total);
+  const shown = list.order.length;
+  const first = shown ? list.view.page * PAGE_SIZE + 1 : 0;
+  const last = Math.min(shown, (list.view.page + 1) * PAGE_SIZE);
+  $("shown-count").textContent = fill(S.shown, { first, last, shown });
+  $("page-of").textContent = fill(S.pageOf, { page: list.view.page + 1, pages: list.pages() });
+  $("page-previous").disabled = list.view.page === 0;
+  $("page-next").disabled = list.view.page >= list.pages() - 1;
+  $("pager").hidden = list.pages() < 2;
+  $("empty").hidden = shown > 0 || state.pending.length > 0;
+  const arrived = list.arrived.size;
+  $("show-new").hidden = arrived === 0;
+  $("show-new").textContent = count("arrived", arrived);
+}
+
+function announce(text) {
+  const announcer = $("announcer");
+  announcer.textContent = "";
+  window.setTimeout(() => { announcer.textContent = text; }, 50);
 }
 
 function setQuestion(q) {
@@ -128,13 +169,73 @@ function setQuestion(q) {
   $("post-error").textContent = closed ? S.closed : "";
   const toggle = $("toggle-status");
   if (toggle) toggle.textContent = closed ? S.open : S.close;
-  document.dispatchEvent(new CustomEvent("room:question", { detail: q }));
 }
 
-function announce(text) {
-  const announcer = $("announcer");
-  announcer.textContent = "";
-  window.setTimeout(() => { announcer.textContent = text; }, 50);
+function refused(ack) {
+  if (!ack.ok) $("post-error").textContent = `${S.error} ${ack.error.message}`;
+  return ack;
+}
+
+// --- live events: the one place where they change the state and the page --------------------------
+
+function setCounts(id, agree, disagree) {
+  const c = state.contributions.get(id);
+  if (!c) return;
+  c.agree = agree;
+  c.disagree = disagree;
+  list.update(id);
+}
+
+function updateAllRows() {
+  for (const id of list.rows.keys()) list.update(id);
+}
+
+const appliers = {
+  tally(payload) {
+    for (const [id, [agree, disagree]] of Object.entries(payload.counts)) setCounts(Number(id), agree, disagree);
+  },
+  contribution(payload) {
+    const known = state.contributions.get(payload.id);
+    if (payload.hidden && !config.seesHidden) {
+      if (known) { state.contributions.delete(payload.id); selection.delete(payload.id); list.remove(payload.id); }
+      return;
+    }
+    state.contributions.set(payload.id, { ...(known || {}), ...payload, my_vote: known ? known.my_vote : payload.my_vote ?? null });
+    if (known) list.update(payload.id);
+    else {
+      list.add(payload.id);
+      announce(fill(S.newContribution, { name: payload.author }));
+    }
+  },
+  cluster(payload) {
+    const known = state.clusters.get(payload.id);
+    state.clusters.set(payload.id, { ...(known || {}), ...payload });
+    if (!known || known.label !== payload.label) updateAllRows();  // menus and badges name it
+  },
+  cluster_deleted(payload) {
+    state.clusters.delete(payload.id);
+    for (const c of state.contributions.values()) if (c.cluster_id === payload.id) c.cluster_id = payload.into_id ?? null;
+    updateAllRows();
+  },
+  cluster_assigned(payload) {
+    for (const id of payload.contribution_ids) {
+      const c = state.contributions.get(id);
+      if (c) { c.cluster_id = payload.cluster_id; list.update(id); }
+    }
+  },
+  question(payload) {
+    const text = (payload.texts && payload.texts[config.language]) || payload.text;
+    setQuestion({ ...payload, text });
+  },
+  presence(payload) {
+    $("presence-count").textContent = count("presence", payload.count);
+  },
+};
+
+function apply(name, payload) {
+  if (appliers[name]) appliers[name](payload);
+  emit(name, payload);
+  changed(name);
 }
 
 const handlers = {
@@ -144,16 +245,27 @@ const handlers = {
     node.textContent = status === "connected" ? S.connected : S.offline;
   },
   onState(snapshot) {
+    if (!room.interactiveAt) performance.mark("room-state-received");
     state.contributions = new Map(snapshot.contributions.map((c) => [c.id, c]));
     state.clusters = new Map(snapshot.clusters.map((c) => [c.id, c]));
+    for (const id of [...selection]) if (!state.contributions.has(id)) selection.delete(id);
+    if (room.seenBefore === null) room.seenBefore = storedSeen();
     setQuestion(snapshot.question);
     $("presence-count").textContent = count("presence", snapshot.presence ?? 0);
-    renderList();
-    document.dispatchEvent(new CustomEvent("room:state", { detail: snapshot }));
+    list.draw();
+    emit("state", snapshot);
+    changed("state");
+    if (!room.interactiveAt) {
+      room.interactiveAt = performance.now();
+      performance.mark("room-interactive");
+    }
   },
   onPending(pending) {
     state.pending = pending;
-    renderList();
+    // Pending posts sit above the first page's rows; only they are redrawn.
+    for (const li of list.node.querySelectorAll(":scope > li.is-pending")) li.remove();
+    if (list.view.page === 0) list.node.prepend(...pendingRows());
+    listChanged();
   },
   onRefused(post, error) {
     $("post-error").textContent = `${S.error} ${error.message}`;
@@ -162,32 +274,41 @@ const handlers = {
       $("post-text").dispatchEvent(new Event("input"));
     }
   },
-  onEvent(name, payload) {
-    if (name === "tally") {
-      for (const [id, [agree, disagree]] of Object.entries(payload.counts)) updateCounts(Number(id), agree, disagree);
-    } else if (name === "contribution") {
-      const known = state.contributions.get(payload.id);
-      if (payload.hidden && !config.seesHidden) {
-        if (known) { state.contributions.delete(payload.id); renderList(); }
-        return;
-      }
-      const merged = { ...(known || {}), ...payload, my_vote: known ? known.my_vote : payload.my_vote ?? null };
-      state.contributions.set(payload.id, merged);
-      renderList();
-      if (!known) announce(fill(S.newContribution, { name: payload.author }));
-    } else if (name === "question") {
-      const text = (payload.texts && payload.texts[config.language]) || payload.text;
-      setQuestion({ ...payload, text });
-    } else if (name === "presence") {
-      $("presence-count").textContent = count("presence", payload.count);
-    } else {
-      document.dispatchEvent(new CustomEvent(`room:${name}`, { detail: payload }));
-    }
-  },
+  onEvent: apply,
 };
 
-const live = new LiveRoom(config.questionId, handlers, S);
-window.deliberateRoom = { live, state, config, renderList, el, announce, count };
+// --- "new since I looked": the newest id seen, kept per question in this browser -------------------
+
+const seenKey = `deliberate:seen:${config.questionId}`;
+
+function storedSeen() {
+  try { return Number(localStorage.getItem(seenKey) || 0); } catch { return 0; }
+}
+
+function rememberSeen() {
+  const newest = Math.max(0, ...state.contributions.keys());
+  try { localStorage.setItem(seenKey, String(newest)); } catch { /* private mode */ }
+  return newest;
+}
+
+window.addEventListener("pagehide", rememberSeen);
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") rememberSeen(); });
+
+// --- the shared object ------------------------------------------------------------------------------
+
+const room = {
+  config, state, selection, el, fill, count, announce, refused, on, apply, fold,
+  renderContribution, pendingRows, listChanged,
+  extendContribution(fn) { hooks.contribution.push(fn); },
+  seenBefore: null,
+  interactiveAt: null,
+  markSeen() { room.seenBefore = rememberSeen(); list.draw(); },
+};
+const list = new ContributionList(room, $("contributions"));
+room.list = list;
+window.deliberateRoom = room;
+
+// --- the person's own actions -------------------------------------------------------------------------
 
 $("post-text").addEventListener("input", () => {
   const length = $("post-text").value.trim().length;
@@ -204,41 +325,74 @@ $("post-form").addEventListener("submit", async (event) => {
   if (text.length > config.maxLength) { $("post-error").textContent = S.tooLong; return; }
   box.value = "";
   $("post-counter").textContent = `0 / ${config.maxLength}`;
-  const ack = await live.post(text, $("post-language").value || null);
-  if (!ack.ok && !["offline", "timeout"].includes(ack.error.code)) {
+  const ack = await room.live.post(text, $("post-language").value || null);
+  if (ack.ok) {
+    // One's own post is shown at once, even while reading further down.
+    if (!list.rows.has(ack.contribution.id) && list.matches(state.contributions.get(ack.contribution.id))) list.showArrived();
+  } else if (!["offline", "timeout"].includes(ack.error.code)) {
     $("post-error").textContent = `${S.error} ${ack.error.message}`;
     box.value = text;
     box.dispatchEvent(new Event("input"));  // the counter follows the restored text
   }
 });
 
+async function vote(id, wanted) {
+  const c = state.contributions.get(id);
+  const value = c && c.my_vote === wanted ? 0 : wanted;
+  const ack = await room.live.request("vote", { contribution_id: id, value });
+  if (!ack.ok) { refused(ack); return; }
+  c.my_vote = value;
+  setCounts(id, ack.agree, ack.disagree);
+  changed("tally");
+}
+
 $("contributions").addEventListener("click", async (event) => {
   const button = event.target.closest("button");
-  if (!button) return;
-  const li = button.closest("li[data-id]");
+  const li = button && button.closest("li[data-id]");
   if (!li) return;
   const id = Number(li.dataset.id);
-  if (button.dataset.vote) {
-    const c = state.contributions.get(id);
-    const wanted = Number(button.dataset.vote);
-    const value = c && c.my_vote === wanted ? 0 : wanted;
-    const ack = await live.request("vote", { contribution_id: id, value });
-    if (ack.ok) {
-      c.my_vote = value;
-      updateCounts(id, ack.agree, ack.disagree);
-      li.querySelector(".vote-agree").setAttribute("aria-pressed", String(value === 1));
-      li.querySelector(".vote-disagree").setAttribute("aria-pressed", String(value === -1));
-    } else {
-      $("post-error").textContent = `${S.error} ${ack.error.message}`;
-    }
-  } else if (button.dataset.action) {
-    const ack = await live.request("moderate", { contribution_id: id, action: button.dataset.action });
-    if (!ack.ok) $("post-error").textContent = `${S.error} ${ack.error.message}`;
-  }
+  if (button.dataset.vote) await vote(id, Number(button.dataset.vote));
+  else if (button.dataset.action) refused(await room.live.request("moderate", moderation(id, button.dataset.action)));
 });
 
-$("sort").addEventListener("change", (event) => { sortBy = event.target.value; renderList(); });
-$("language-filter").addEventListener("change", (event) => { languageFilter = event.target.value; renderList(); });
+// --- search, filters, sort, pages -------------------------------------------------------------------
+
+let searchTimer = null;
+$("search").addEventListener("input", (event) => {
+  window.clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(() => list.set({ search: fold(event.target.value.trim()) }), 120);
+});
+$("search").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(searchTimer); list.set({ search: fold(event.target.value.trim()) }); }
+});
+for (const [id, key] of [["sort", "sort"], ["language-filter", "language"], ["role-filter", "role"], ["cluster-filter", "cluster"]]) {
+  const node = $(id);
+  if (node) node.addEventListener("change", () => list.set({ [key]: node.value }));
+}
+for (const [id, key] of [["hidden-filter", "hidden"], ["new-filter", "fresh"]]) {
+  const node = $(id);
+  if (node) node.addEventListener("change", () => list.set({ [key]: node.checked }));
+}
+$("mark-seen").addEventListener("click", () => room.markSeen());
+$("page-previous").addEventListener("click", () => { list.set({ page: list.view.page - 1 }); $("contributions-h").scrollIntoView(); });
+$("page-next").addEventListener("click", () => { list.set({ page: list.view.page + 1 }); $("contributions-h").scrollIntoView(); });
+$("show-new").addEventListener("click", () => {
+  list.showArrived();
+  const first = list.node.querySelector("li[data-id] button, li[data-id] input");
+  if (first) first.focus();
+});
+
+// The cluster filter lists the clusters as they come and go.
+on("changed", () => {
+  const select = $("cluster-filter");
+  const wanted = [["", S.allClusters], ["none", S.unclustered],
+    ...[...state.clusters.values()].sort((a, b) => a.id - b.id).map((c) => [String(c.id), c.label])];
+  const current = [...select.options].map((o) => [o.value, o.textContent]);
+  if (JSON.stringify(current) === JSON.stringify(wanted)) return;
+  const value = select.value;
+  select.replaceChildren(...wanted.map(([v, label]) => el("option", { value: v }, label)));
+  select.value = wanted.some(([v]) => v === value) ? value : "";
+});
 
 const toggle = $("toggle-status");
 if (toggle) {
@@ -253,3 +407,8 @@ if (toggle) {
     if (response.ok) setQuestion({ ...state.question, status });
   });
 }
+
+// Every module of the page has registered its hooks by now: connect.
+document.addEventListener("DOMContentLoaded", () => {
+  room.live = new LiveRoom(config.questionId, handlers, S);
+});

@@ -83,6 +83,13 @@ def seed(page: Page, question_id: int, texts: list[str]) -> list[int]:
     return ids
 
 
+def move(page: Page, text: str, label: str) -> None:
+    """The keyboard path's menu on a contribution: choosing a cluster, then committing with its button."""
+    row = item(page, text)
+    row.locator("select.cluster-select").select_option(label=label)
+    row.locator("button.cluster-move").click()
+
+
 def create_cluster(page: Page, label: str) -> None:
     page.fill("#new-cluster-label", label)
     page.click("#new-cluster button[type=submit]")
@@ -107,9 +114,9 @@ def test_a_moderator_clusters_merges_and_deletes_while_an_attendee_watches(room,
         expect(cluster(alice, label).locator(".cluster-head .meta")).to_have_text(count_line(0))
     expect(alice.locator("#no-clusters")).to_be_hidden()
 
-    # The keyboard path: each contribution's cluster menu.
-    item(mona, texts[0]).locator("select.cluster-select").select_option(label=money)
-    item(mona, texts[2]).locator("select.cluster-select").select_option(label=skills)
+    # The keyboard path: each contribution's cluster menu and its button.
+    move(mona, texts[0], money)
+    move(mona, texts[2], skills)
     # Drag and drop: a contribution onto a cluster. Playwright cannot scroll in the middle of a drag (the
     # drag never starts), so the moderator gets a screen tall enough to show both ends of it.
     mona.set_viewport_size({"width": 1280, "height": 2000})
@@ -164,7 +171,7 @@ def test_a_cluster_synthesis_is_previewed_sanitised_and_seen_live(room, question
     expect(item(alice, text)).to_have_count(1, timeout=LIVE)
     label = unique("Monnaies locales")
     create_cluster(mona, label)
-    item(mona, text).locator("select.cluster-select").select_option(label=label)
+    move(mona, text, label)
     expect(item(alice, text).locator(".badge-cluster")).to_have_text(label, timeout=LIVE)
     expect(cluster(second, label).locator("textarea")).to_have_value("", timeout=LIVE)
     # The coverage panel lists the new cluster: no synthesis mentions it yet.
@@ -237,7 +244,7 @@ def test_an_attendee_sees_cluster_badges_but_no_clustering_tools(room, question_
     expect(item(alice, outside)).to_have_count(1, timeout=LIVE)
     label = unique("Tiers-lieux")
     create_cluster(mona, label)
-    item(mona, inside).locator("select.cluster-select").select_option(label=label)
+    move(mona, inside, label)
 
     expect(cluster(alice, label)).to_have_count(1, timeout=LIVE)
     expect(item(alice, inside).locator(".badge-cluster")).to_have_text(label, timeout=LIVE)

@@ -1,6 +1,12 @@
 import pytest
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_backend(request):
+    """Clustering runs on both databases: bulk updates, ordering and id reuse differ between them."""
+    return request.param
+
+
 @pytest.fixture
 def other_question(demo_session):
     return demo_session.questions[1]

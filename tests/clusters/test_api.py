@@ -77,9 +77,10 @@ def test_renaming_tells_the_room(mod_http, mod_sock, cluster):
     assert [(c["id"], c["label"]) for c in events(mod_sock, "cluster")] == [(cluster, "Crédit")]
 
 
-def test_a_panelist_may_rename_a_cluster(login, make_member, cluster):
+def test_a_panelist_may_rename_a_cluster(login, make_member, mod_http, question, cluster):
     response = patch(login(make_member("panelist")), cluster, {"label": "Crédit"})
     assert response.status_code == 200
+    assert cluster_in_state(mod_http, question, cluster)["label"] == "Crédit"
 
 
 def test_a_panelist_may_not_write_a_synthesis(login, make_member, cluster):
@@ -92,9 +93,10 @@ def test_an_attendee_may_not_rename_a_cluster(login, make_member, cluster):
 
 
 def test_an_attendee_may_rename_a_cluster_when_the_session_allows_it(
-    login, make_member, cluster, allow_attendees
+    login, make_member, mod_http, question, cluster, allow_attendees
 ):
     assert patch(login(make_member("attendee")), cluster, {"label": "Crédit"}).status_code == 200
+    assert cluster_in_state(mod_http, question, cluster)["label"] == "Crédit"
 
 
 def test_an_attendee_may_not_write_a_synthesis_even_when_allowed_to_cluster(
@@ -278,8 +280,11 @@ def test_suggestions_for_a_question_without_contributions_are_empty(mod_http, qu
     assert suggest(mod_http, question).get_json() == {"suggestions": []}
 
 
-def test_an_organiser_gets_suggestions(login, make_member, question, posted):
-    assert suggest(login(make_member("organiser", "Org")), question).status_code == 200
+def test_an_organiser_gets_suggestions_for_the_visible_contributions(login, make_member, question, posted):
+    visible, hidden = posted
+    response = suggest(login(make_member("organiser", "Org")), question)
+    suggested = [cid for s in response.get_json()["suggestions"] for cid in s["contribution_ids"]]
+    assert suggested and set(suggested) <= set(visible) and hidden not in suggested
 
 
 @pytest.mark.parametrize("role", ["attendee", "panelist", "rapporteur"])

@@ -20,6 +20,11 @@ def assign(sock, contribution_id, cluster_id):
     return emit(sock, "cluster_assign", {"contribution_id": contribution_id, "cluster_id": cluster_id})
 
 
+def assign_many(sock, question_id, contribution_ids, **target):
+    payload = {"question_id": question_id, "contribution_ids": contribution_ids, **target}
+    return emit(sock, "cluster_assign_many", payload)
+
+
 def merge(sock, cluster_id, into_id):
     return emit(sock, "cluster_merge", {"cluster_id": cluster_id, "into_id": into_id})
 
@@ -116,16 +121,21 @@ def test_create_accepts_a_label_of_120_characters(world):
 
 
 def test_a_panelist_may_create_a_cluster(world):
-    assert create(world.panelist, world.question.id, "Panel")["ok"]
+    cluster = create(world.panelist, world.question.id, "Panel")["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
+    assert [c["label"] for c in events(world.attendee, "cluster")] == ["Panel"]
 
 
 def test_an_organiser_may_create_a_cluster(world, connect, make_member):
     organiser = connect(make_member("organiser", "Org"))
-    assert create(organiser, world.question.id, "Org")["ok"]
+    cluster = create(organiser, world.question.id, "Org")["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
 
 
 def test_an_attendee_may_create_a_cluster_when_the_session_allows_it(world, allow_attendees):
-    assert create(world.attendee, world.question.id, "Attendee")["ok"]
+    cluster = create(world.attendee, world.question.id, "Attendee")["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
+    assert [c["label"] for c in events(world.moderator, "cluster")] == ["Attendee"]
 
 
 def test_create_with_contribution_ids_puts_them_in_the_cluster(world):
@@ -147,7 +157,9 @@ def test_create_with_contribution_ids_tells_the_room_about_each_contribution(wor
 
 
 def test_create_with_contribution_ids_accepts_an_empty_list(world):
-    assert create(world.moderator, world.question.id, "Rien", contribution_ids=[])["ok"]
+    cluster = create(world.moderator, world.question.id, "Rien", contribution_ids=[])["cluster"]
+    assert world.cluster_ids()[-1] == cluster["id"]
+    assert events(world.attendee, "contribution") == []
 
 
 # --- cluster_assign ---------------------------------------------------------------------------------
@@ -189,10 +201,15 @@ def test_unassigning_tells_the_room_the_contribution_has_no_cluster(world):
 
 def test_a_panelist_may_assign(world):
     assert assign(world.panelist, world.second, world.a) == {"ok": True}
+    assert world.cluster_of(world.second) == world.a
+    assert [(c["id"], c["cluster_id"]) for c in events(world.attendee, "contribution")] == [
+        (world.second, world.a)
+    ]
 
 
 def test_an_attendee_may_assign_when_the_session_allows_it(world, allow_attendees):
     assert assign(world.attendee, world.second, world.a) == {"ok": True}
+    assert world.cluster_of(world.second) == world.a
 
 
 # --- cluster_merge ----------------------------------------------------------------------------------
@@ -201,6 +218,7 @@ def test_an_attendee_may_assign_when_the_session_allows_it(world, allow_attendee
 def test_merge_moves_the_contributions_into_the_target(world):
     assert merge(world.moderator, world.a, world.b)["ok"]
     assert world.cluster_of(world.first) == world.b
+    assert world.cluster_of(world.second) is None
 
 
 def test_merge_removes_the_merged_cluster(world):
@@ -229,6 +247,7 @@ def test_merge_keeps_the_synthesis_of_the_merged_cluster_when_the_target_has_non
 
 def test_an_attendee_may_merge_when_the_session_allows_it(world, allow_attendees):
     assert merge(world.attendee, world.a, world.b)["ok"]
+    assert (world.cluster_ids(), world.cluster_of(world.first)) == ([world.b], world.b)
 
 
 # --- cluster_delete ---------------------------------------------------------------------------------
@@ -253,6 +272,76 @@ def test_delete_tells_the_room_with_no_merge_target(world):
 
 def test_an_attendee_may_delete_when_the_session_allows_it(world, allow_attendees):
     assert delete(world.attendee, world.a) == {"ok": True}
+    assert (world.cluster_ids(), world.cluster_of(world.first)) == ([world.b], None)
+    assert events(world.moderator, "cluster_deleted") == [
+        {"id": world.a, "question_id": world.question.id, "into_id": None}
+    ]
+
+
+# --- cluster_assign_many ----------------------------------------------------------------------------
+
+
+def test_assign_many_puts_every_contribution_in_the_cluster(world):
+    ack = assign_many(world.moderator, world.question.id, [world.first, world.second], cluster_id=world.b)
+    assert ack == {"ok": True, "cluster_id": world.b, "contribution_ids": sorted([world.first, world.second])}
+    assert (world.cluster_of(world.first), world.cluster_of(world.second)) == (world.b, world.b)
+
+
+def test_assign_many_tells_the_room_once_with_every_id(world):
+    assign_many(world.moderator, world.question.id, [world.second, world.first], cluster_id=world.b)
+    assert events(world.attendee, "cluster_assigned") == [
+        {
+            "question_id": world.question.id,
+            "cluster_id": world.b,
+            "contribution_ids": sorted([world.first, world.second]),
+        }
+    ]
+
+
+def test_assign_many_sends_no_contribution_event_per_contribution(world):
+    assign_many(world.moderator, world.question.id, [world.first, world.second], cluster_id=world.b)
+    assert events(world.attendee, "contribution") == []
+
+
+def test_assign_many_sends_the_clusters_whose_support_changed(world):
+    assign_many(world.moderator, world.question.id, [world.first, world.second], cluster_id=world.b)
+    assert sorted(c["id"] for c in events(world.attendee, "cluster")) == sorted([world.a, world.b])
+
+
+def test_assign_many_with_a_label_creates_the_cluster_and_fills_it(world):
+    ack = assign_many(world.moderator, world.question.id, [world.first, world.second], label="Nouveau")
+    assert ack["ok"] and ack["cluster_id"] not in (world.a, world.b)
+    assert world.cluster_ids()[-1] == ack["cluster_id"]
+    assert (world.cluster_of(world.first), world.cluster_of(world.second)) == (ack["cluster_id"],) * 2
+
+
+def test_assign_many_with_null_unassigns_them(world):
+    assign_many(world.moderator, world.question.id, [world.first], cluster_id=None)
+    assert world.cluster_of(world.first) is None
+
+
+def test_assign_many_leaves_those_already_there_out_of_the_answer(world):
+    ack = assign_many(world.moderator, world.question.id, [world.first, world.second], cluster_id=world.a)
+    assert ack["contribution_ids"] == [world.second]
+
+
+def test_assign_many_of_hidden_contributions_tells_attendees_only_the_visible_ids(world, joined, make_member):
+    staff = joined(make_member("rapporteur", "Rap"))
+    emit(world.moderator, "moderate", {"contribution_id": world.first, "action": "hide"})
+    for sock in (world.attendee, staff):
+        sock.get_received()
+    assign_many(world.moderator, world.question.id, [world.first, world.second], cluster_id=world.b)
+    assert [e["contribution_ids"] for e in events(world.attendee, "cluster_assigned")] == [[world.second]]
+    assert [e["contribution_ids"] for e in events(staff, "cluster_assigned")] == [
+        sorted([world.first, world.second])
+    ]
+
+
+def test_a_panelist_cannot_move_hidden_contributions_in_bulk(world, joined, make_member):
+    emit(world.moderator, "moderate", {"contribution_id": world.second, "action": "hide"})
+    ack = assign_many(world.panelist, world.question.id, [world.second], cluster_id=world.b)
+    assert ack["error"]["code"] == "not_found"
+    assert world.cluster_of(world.second) is None
 
 
 # --- refusals ---------------------------------------------------------------------------------------
@@ -345,6 +434,70 @@ REFUSED = {
     ),
     "assign-by-unregistered": (
         lambda w: (w.outsider, "cluster_assign", {"contribution_id": w.second, "cluster_id": w.a}),
+        "forbidden",
+    ),
+    "assign-many-without-target": (
+        lambda w: (
+            w.moderator,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second]},
+        ),
+        "invalid",
+    ),
+    "assign-many-to-cluster-of-another-question": (
+        lambda w: (
+            w.moderator,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second], "cluster_id": w.x},
+        ),
+        "invalid",
+    ),
+    "assign-many-with-contribution-of-another-question": (
+        lambda w: (
+            w.moderator,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second, w.elsewhere], "cluster_id": w.b},
+        ),
+        "not_found",
+    ),
+    "assign-many-new-cluster-with-unknown-contribution": (
+        lambda w: (
+            w.moderator,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second, UNKNOWN], "label": "L"},
+        ),
+        "not_found",
+    ),
+    "assign-many-ids-not-a-list": (
+        lambda w: (
+            w.moderator,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": w.second, "cluster_id": w.b},
+        ),
+        "invalid",
+    ),
+    "assign-many-new-cluster-blank-label": (
+        lambda w: (
+            w.moderator,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second], "label": " "},
+        ),
+        "invalid",
+    ),
+    "assign-many-by-attendee": (
+        lambda w: (
+            w.attendee,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second], "cluster_id": w.b},
+        ),
+        "forbidden",
+    ),
+    "assign-many-by-unregistered": (
+        lambda w: (
+            w.outsider,
+            "cluster_assign_many",
+            {"question_id": w.question.id, "contribution_ids": [w.second], "label": "L"},
+        ),
         "forbidden",
     ),
     "merge-into-itself": (

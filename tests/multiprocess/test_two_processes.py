@@ -17,8 +17,9 @@ TALLIES_PER_SECOND = 4
 
 
 def test_the_processes_run_in_eventlet_and_gevent_mode(system):
-    assert "(eventlet)" in system.a.log_text()
-    assert "(gevent)" in system.b.log_text()
+    # The banner reports the Engine.IO server's own mode and a check of the patched socket module.
+    assert "(eventlet, sockets patched)" in system.a.log_text()
+    assert "(gevent, sockets patched)" in system.b.log_text()
 
 
 def test_a_post_through_a_reaches_a_member_on_b(system, people):

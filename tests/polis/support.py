@@ -5,11 +5,14 @@ mistake in the importer cannot hide behind the same mistake in the test.
 """
 
 import csv
+import os
 from pathlib import Path
 
 from deliberate.extensions import db
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
+# Next to the repository; DELIBERATE_POLIS_DATA names it for a checkout elsewhere (a git worktree).
+NEXT_TO_REPOSITORY = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
+DATA = Path(os.environ.get("DELIBERATE_POLIS_DATA") or NEXT_TO_REPOSITORY)
 SMALL = ("15-per-hour-seattle", "brexit-consensus")
 BIG = "scoop-hivemind.biodiversity"
 CONVERSATIONS = (*SMALL, BIG)

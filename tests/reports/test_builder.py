@@ -4,10 +4,11 @@ The shape asserted here (and so documented) is:
 
 - report: format_version, generated_at, language, version (None until submitted), session, questions
 - session: code, title, description, date, start_time, end_time, timezone, languages, details
-- question: id, position, text, status, synthesis, synthesis_html, attribution, participation
-  {participants, contributions, votes}, clusters, unclustered, most_agreed, most_divisive, activity,
-  footnotes
-- cluster: id, label, synthesis, synthesis_html, agree, disagree, supporters, contributions
+- question: id, position, text, status, synthesis, synthesis_html, synthesis_language, attribution,
+  participation {participants, contributions, votes}, clusters, unclustered, most_agreed,
+  most_divisive, activity, footnotes
+- cluster: id, label, synthesis, synthesis_html, synthesis_language, agree, disagree, supporters,
+  contributions
 - contribution: id, text, author, role, language, created_at, agree, disagree, cluster_id, cluster_label
 - footnote: number, contribution_id, text, agree, disagree
 - activity bucket: t, contributions, votes
@@ -42,6 +43,7 @@ QUESTION_KEYS = {
     "status",
     "synthesis",
     "synthesis_html",
+    "synthesis_language",
     "attribution",
     "participation",
     "clusters",
@@ -56,6 +58,7 @@ CLUSTER_KEYS = {
     "label",
     "synthesis",
     "synthesis_html",
+    "synthesis_language",
     "agree",
     "disagree",
     "supporters",
@@ -198,17 +201,17 @@ def test_unclustered_lists_the_visible_contributions_without_a_cluster(filled, f
     assert first["unclustered"][0]["cluster_label"] is None
 
 
-def test_footnotes_number_cited_contributions_in_the_order_the_report_shows_them(filled, first):
-    # Syntheses in report order: financing (c1, c2), tourism (c7), skills (c3, c1 again, hidden c6),
-    # then the question's (c8, c1 again, c4).
+def test_footnotes_number_cited_contributions_in_reading_order(filled, first):
+    # The report shows the question's synthesis first (c8, c1, c4), then the clusters' in report order:
+    # financing (c1 again, c2), tourism (c7), skills (c3, c1 again, hidden c6).
     ids = filled.ids
     assert [(f["number"], f["contribution_id"]) for f in first["footnotes"]] == [
-        (1, ids["c1"]),
-        (2, ids["c2"]),
-        (3, ids["c7"]),
-        (4, ids["c3"]),
-        (5, ids["c8"]),
-        (6, ids["c4"]),
+        (1, ids["c8"]),
+        (2, ids["c1"]),
+        (3, ids["c4"]),
+        (4, ids["c2"]),
+        (5, ids["c7"]),
+        (6, ids["c3"]),
     ]
 
 
@@ -224,8 +227,8 @@ def test_cluster_synthesis_html_links_each_reference_with_its_footnote_number(fi
     financing = first["clusters"][0]
     c1, c2 = filled.ids["c1"], filled.ids["c2"]
     assert f'<a href="#c{c1}" class="ref"' in financing["synthesis_html"]
-    assert f'>#{c1}</a><sup class="fn">[1]</sup>' in financing["synthesis_html"]
-    assert f'>#{c2}</a><sup class="fn">[2]</sup>' in financing["synthesis_html"]
+    assert f'>#{c1}</a><sup class="fn">[2]</sup>' in financing["synthesis_html"]
+    assert f'>#{c2}</a><sup class="fn">[4]</sup>' in financing["synthesis_html"]
     assert "<strong>ethical banks</strong>" in financing["synthesis_html"]
 
 
@@ -233,7 +236,7 @@ def test_question_synthesis_html_links_references_with_their_footnote_numbers(fi
     c8 = filled.ids["c8"]
     assert first["synthesis"] == filled.question_synthesis
     assert f'<a href="#c{c8}" class="ref"' in first["synthesis_html"]
-    assert f'>#{c8}</a><sup class="fn">[5]</sup>' in first["synthesis_html"]
+    assert f'>#{c8}</a><sup class="fn">[1]</sup>' in first["synthesis_html"]
 
 
 def test_hidden_contribution_appears_nowhere_in_the_report(filled, report, first):
@@ -278,10 +281,23 @@ def test_activity_buckets_add_up_to_the_contribution_and_vote_counts(first):
     assert sum(b["votes"] for b in first["activity"]) == first["participation"]["votes"]
 
 
-def test_activity_buckets_are_consecutive_times_with_a_timezone(first):
-    times = [datetime.fromisoformat(b["t"]) for b in first["activity"]]
+def test_activity_buckets_are_consecutive_times_with_a_timezone():
+    from datetime import UTC, timedelta
+
+    from deliberate.reports.builder import _activity
+
+    start = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    posted = [(start + timedelta(minutes=m)).isoformat() for m in (0, 1, 50)]
+    activity = _activity(posted, [start + timedelta(minutes=5)])
+
+    times = [datetime.fromisoformat(b["t"]) for b in activity]
     assert all(t.tzinfo is not None for t in times)
-    assert times == sorted(times)
+    steps = {later - earlier for earlier, later in zip(times, times[1:], strict=False)}
+    # One bucket after the other, the quiet ones included with zero counts: a single positive step.
+    assert len(steps) == 1 and min(steps) > timedelta(0)
+    assert times[0] <= start < times[0] + min(steps) and times[-1] <= start + timedelta(minutes=50)
+    assert [b["contributions"] for b in activity].count(0) > 0
+    assert sum(b["contributions"] for b in activity) == 3 and sum(b["votes"] for b in activity) == 1
 
 
 def test_a_question_without_contributions_has_zero_figures_and_empty_lists(report):

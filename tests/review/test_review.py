@@ -29,8 +29,11 @@ def submit(http, lang: str = "en"):
     return http.post(VERSIONS, json={"lang": lang})
 
 
-def decide(http, number: int, decision: str):
-    return http.post(f"{VERSIONS}/{number}/decision", json={"decision": decision})
+def decide(http, number: int, decision: str, reason: str | None = None):
+    if reason is None and decision == "request_changes":
+        reason = "Cite the panelists too."  # required when asking for changes
+    body = {"decision": decision} if reason is None else {"decision": decision, "reason": reason}
+    return http.post(f"{VERSIONS}/{number}/decision", json=body)
 
 
 def comment(http, number: int, section: str = "question-1", text: str = "Cite the panelists too."):
@@ -193,7 +196,7 @@ def test_published_page_links_to_every_format_after_approval(people, approved):
     assert response.status_code == 200
     assert "not been approved" not in page
     for fmt in ("html", "md", "pdf", "docx", "json", "csv"):
-        assert f'href="?format={fmt}"' in page
+        assert f'href="?format={fmt}&amp;lang=' in page
 
 
 def test_published_json_is_the_approved_snapshot(people, filled, approved):
@@ -332,9 +335,13 @@ def test_comment_on_an_unknown_section_is_invalid(people):
 def test_comment_on_a_cluster_section_is_accepted(people, filled):
     submit(people.moderator)
 
-    response = comment(people.rapporteur, 1, section=f"cluster-{filled.clusters['skills']}")
+    section = f"cluster-{filled.clusters['skills']}"
+    response = comment(people.rapporteur, 1, section=section, text="Name the skills.")
 
     assert response.status_code == 201
+    assert [(c["section"], c["text"]) for c in version(people.moderator, 1)["comments"]] == [
+        (section, "Name the skills.")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -362,9 +369,12 @@ def test_unknown_version_is_not_found(people, request_):
 def test_review_pages_render_for_moderator_and_rapporteur(people, second_round, who):
     http = getattr(people, who)
 
-    assert http.get(f"/s/{CODE}/review").status_code == 200
-    assert http.get(f"/s/{CODE}/review/1").status_code == 200
-    assert http.get(f"/s/{CODE}/review/2").status_code == 200
+    index = http.get(f"/s/{CODE}/review").get_data(as_text=True)
+    assert f"/s/{CODE}/review/1" in index and f"/s/{CODE}/review/2" in index
+    first = http.get(f"/s/{CODE}/review/1").get_data(as_text=True)
+    assert "Version 1" in first and "Cite the panelists too." in first
+    second = http.get(f"/s/{CODE}/review/2").get_data(as_text=True)
+    assert "Changes since version 1" in second and "No comments yet." in second
 
 
 def test_review_pages_are_forbidden_to_an_attendee(people, first_round):

@@ -35,7 +35,8 @@ def test_the_state_needs_a_registration(login, make_user, question):
 
 
 def test_the_state_of_an_unknown_question_is_not_found(login, make_member):
-    assert login(make_member()).get("/api/v1/questions/4242/state").status_code == 404
+    response = login(make_member()).get("/api/v1/questions/4242/state")
+    assert (response.status_code, response.get_json()["error"]["code"]) == (404, "not_found")
 
 
 def test_the_room_page_needs_registration(login, make_user, demo_session):
@@ -44,10 +45,18 @@ def test_the_room_page_needs_registration(login, make_user, demo_session):
 
 
 def test_the_room_and_projector_pages_render_for_members(login, make_member, demo_session):
+    from html import escape
+
+    from reports.report_session import question_text
+
+    text = escape(question_text(1, "en"))
     http = login(make_member())
-    assert http.get(f"/s/{demo_session.code}/q/1").status_code == 200
-    projector = http.get(f"/s/{demo_session.code}/q/1/projector")
-    assert projector.status_code == 200 and b"<svg" in projector.data
+    room = http.get(f"/s/{demo_session.code}/q/1?lang=en").get_data(as_text=True)
+    assert text in room and 'data-question-id="' in room
+    projector = http.get(f"/s/{demo_session.code}/q/1/projector").get_data(as_text=True)
+    assert text in projector
+    # The QR code and the address it encodes, for the hall to join.
+    assert "<svg" in projector and f"/s/{demo_session.code}" in projector
 
 
 def test_the_room_page_of_an_unknown_question_is_404(login, make_member, demo_session):

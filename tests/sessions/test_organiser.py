@@ -240,6 +240,27 @@ def test_saving_the_edit_form_keeps_the_sessions_labelled_facts(app, organiser, 
 
 
 def test_a_question_count_that_is_not_a_number_does_not_break_the_form(organiser):
-    response = organiser.post(NEW, data=session_form(question_count="abc", action="add_question"))
+    form = session_form(question_count="abc", action="add_question")
+    response = organiser.post(NEW, data=form)
 
+    page = response.get_data(as_text=True)
     assert response.status_code == 200
+    # The default count of five, plus the one asked for, each kept as typed.
+    assert 'name="question_count" value="6"' in page
+    assert f">{form['question1_en']}</textarea>" in page
+    assert organiser.get("/organiser/sessions/test-panel/edit").status_code == 404
+
+
+def test_the_edit_form_lets_attendees_see_the_opinion_groups(app, organiser, demo_session):
+    page = organiser.get("/organiser/sessions/uclg-1-3-2/edit")
+    assert 'name="attendees_see_opinion_groups"' in page.get_data(as_text=True)
+    fields = {**form_fields(page), "languages": ["fr", "en", "es"], "action": "save"}
+
+    allowed = {**fields, "attendees_see_opinion_groups": "on"}
+    organiser.post("/organiser/sessions/uclg-1-3-2/edit", data=allowed)
+    with app.app_context():
+        assert db.session.get(PanelSession, demo_session.id).attendees_see_opinion_groups is True
+
+    organiser.post("/organiser/sessions/uclg-1-3-2/edit", data=fields)
+    with app.app_context():
+        assert db.session.get(PanelSession, demo_session.id).attendees_see_opinion_groups is False

@@ -1,7 +1,7 @@
 """session versions, e-mail verification, exclusions, disconnect requests, projector embedding
 
 Revision ID: 0015_hardening
-Revises: 0001
+Revises: i10_opinion_groups
 Create Date: 2026-12-01 21:10:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "0015_hardening"
-down_revision = "0001"
+down_revision = "i10_opinion_groups"
 branch_labels = None
 depends_on = None
 

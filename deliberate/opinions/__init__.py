@@ -1,0 +1,1 @@
+"""Opinion groups: who votes alike, what every group agrees with, what divides them (after Pol.is)."""
