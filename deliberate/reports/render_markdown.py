@@ -7,6 +7,7 @@ Markdown punctuation gets a backslash.
 
 import re
 
+from deliberate.clusters.synthesis_markdown import to_markdown
 from deliberate.reports.labels import role_label, session_facts, short_time, status_label
 from deliberate.reports.render_csv import contributions_of
 
@@ -89,9 +90,6 @@ def _question(question: dict, labels: dict[str, str], language: str) -> list[str
     return out
 
 
-_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|#|/)[a-zA-Z][\w+.-]*:", re.IGNORECASE)
-
-
 def _written_in(part: dict, labels: dict, language: str) -> list[str]:
     written = part.get("synthesis_language")
     if not written or written == language:
@@ -100,18 +98,8 @@ def _written_in(part: dict, labels: dict, language: str) -> list[str]:
 
 
 def _synthesis(markdown: str, notes: dict[int, str]) -> str:
-    """The moderator's Markdown, kept as Markdown, with its references turned into footnotes."""
-    markdown = _HTML_TAG.sub("&lt;", markdown.strip())
-    # Only web and mail links survive, as in the sanitised HTML (nh3): no javascript: or data: targets.
-    markdown = _UNSAFE_LINK.sub("](#", markdown)
-    # Demote headings so a synthesis cannot outrank the report's own sections.
-    markdown = _HEADING.sub(lambda m: "#" * min(len(m[1]) + 3, 6), markdown)
-
-    def footnote(match: re.Match) -> str:
-        label = notes.get(int(match[1]))
-        return f"{match[0]}[^{label}]" if label else match[0]
-
-    return _REFERENCE.sub(footnote, markdown)
+    """The moderator's Markdown through the one sanitiser of every export, references as footnotes."""
+    return to_markdown(markdown, notes)
 
 
 def _who(c: dict, labels: dict[str, str], *more: str) -> str:

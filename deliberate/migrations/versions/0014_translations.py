@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "0014_translations"
-down_revision = "i10_opinion_groups"
+down_revision = "i8a"
 branch_labels = None
 depends_on = None
 
