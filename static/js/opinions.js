@@ -168,5 +168,7 @@ function start() {
   soon(0);
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-else start();
+// This module may run before the page's room module (room.js, projector.js) has set up its
+// connection: start once the whole page has loaded.
+if (document.readyState === "complete") start();
+else window.addEventListener("load", start);
