@@ -85,7 +85,7 @@ FEED = """async ([seconds, questionId]) => {
   running = false;
   const elapsed = (performance.now() - started) / 1000;
   const tasks = window.__bench.longtasks.slice(before).map(([, duration]) => duration);
-  return {elapsed, frames, busy, tasks};
+  return {elapsed, frames, busy, tasks, planned: seconds};
 }"""
 
 
@@ -112,12 +112,28 @@ def measure(browser, url: str, cookie: str, path: str, seconds: int, question_id
     page.goto(f"{url}{path}")
     page.wait_for_function("window.__bench.interactive !== null", timeout=120_000)
     interactive = page.evaluate("window.__bench.interactive")
+    phases = page.evaluate(
+        """() => ({ready: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
+                   state: (performance.getEntriesByName("room-state-received")[0] || {}).startTime
+                          ?? null})"""
+    )
     load_tasks = page.evaluate("window.__bench.longtasks.map(([, d]) => d)")
     rows = page.evaluate("document.querySelectorAll('#contributions li[data-id]').length")
     nodes = page.evaluate("document.getElementsByTagName('*').length")
     feed = page.evaluate(FEED, [seconds, question_id]) if seconds else None
     context.close()
-    return {"interactive": interactive, "load_tasks": load_tasks, "rows": rows, "nodes": nodes, "feed": feed}
+    return {
+        "interactive": interactive,
+        "phases": phases,
+        "load_tasks": load_tasks,
+        "rows": rows,
+        "nodes": nodes,
+        "feed": feed,
+    }
+
+
+def args_seconds(feeds: list[dict]) -> int:
+    return feeds[0]["planned"]
 
 
 def summary(label: str, runs: list[dict]) -> None:
@@ -127,6 +143,10 @@ def summary(label: str, runs: list[dict]) -> None:
         f"  time to interactive, ms: median {statistics.median(tti):.0f}"
         f"  (runs: {', '.join(f'{t:.0f}' for t in tti)})"
     )
+    ready = statistics.median(r["phases"]["ready"] for r in runs)
+    states = [r["phases"]["state"] for r in runs if r["phases"]["state"] is not None]
+    phase = f", state received at {statistics.median(states):.0f}" if states else ""
+    print(f"  medians, ms: DOMContentLoaded at {ready:.0f}{phase}")
     load = runs[-1]["load_tasks"]
     print(
         f"  rows in the DOM: {runs[-1]['rows']}, elements: {runs[-1]['nodes']}, "
@@ -145,6 +165,11 @@ def summary(label: str, runs: list[dict]) -> None:
         )
     fps = [f["frames"] / f["elapsed"] for f in feeds]
     busy = [f["busy"] / f["elapsed"] for f in feeds]
+    lasted = [f["elapsed"] for f in feeds]
+    print(
+        f"  100 updates/s: each run lasted {', '.join(f'{x:.1f}' for x in lasted)} s"
+        f" (planned: {args_seconds(feeds)} s)"
+    )
     print(
         f"  100 updates/s: frames per second {', '.join(f'{x:.0f}' for x in fps)}; "
         f"script time applying them {', '.join(f'{x:.0f}' for x in busy)} ms per second"

@@ -2,13 +2,11 @@
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from deliberate.errors import DomainError, invalid
-
-api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 _HTTP_CODES = {
     400: "invalid",

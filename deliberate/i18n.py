@@ -24,3 +24,11 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or "en")
+
+
+def asked_language() -> str:
+    """The language a request asks for with ``?lang=`` when it is one of ours, else the reader's."""
+    from deliberate.config import LANGUAGES
+
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else current_language()

@@ -56,7 +56,3 @@ def authenticate(email: object, password: object) -> User:
     if user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
         raise DomainError("unauthenticated", _("Wrong e-mail address or password."))
     return user
-
-
-def set_language(user: User, language: str) -> None:
-    user.language = validation.choice(language, "language", LANGUAGES)

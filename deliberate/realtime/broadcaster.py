@@ -21,8 +21,6 @@ from typing import Protocol
 
 from deliberate.realtime.publisher import Publisher, rooms
 
-CountsReader = Callable[[list[int]], dict[int, tuple[int, int]]]
-
 
 class Store(Protocol):
     def mark(self, question_id: int, contribution_ids: list[int]) -> None: ...

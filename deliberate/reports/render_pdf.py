@@ -1,12 +1,246 @@
-"""The PDF report: the printable HTML, laid out by WeasyPrint."""
+"""The PDF report: the builder's report as data for a Typst template, compiled to a tagged PDF/UA-1.
 
-from deliberate.reports.render_html import render_html
+Layout is templates/report/report.typ; this module only prepares its data: plain strings and numbers,
+with the labels and small formatted lines worked out here (Python is faster at strings than Typst).
+User text travels as JSON and the template places it as text, so nothing typed can become markup.
+Each question is a list of sections ``{"kind": ..., ...}`` drawn by the template function of that kind:
+one function here and one there per section. The compile itself runs in a child process
+(deliberate/reports/typst_compile.py).
+"""
+
+import re
+
+from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
+from deliberate.reports.labels import role_label, session_facts, short_time, status_label
+from deliberate.reports.synthesis_tree import references, synthesis_tree
+from deliberate.reports.text import printable, printable_text
+from deliberate.reports.typst_compile import compile_report, font_families
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 def render_pdf(report: dict, labels: dict[str, str]) -> bytes:
-    # Imported here: WeasyPrint takes about a second to import and most requests never need it.
-    import weasyprint
+    return compile_report(pdf_data(report, labels), report["generated_at"])
 
-    html = render_html(report, labels).decode("utf-8")
-    # base_url=None: the report is self-contained, so WeasyPrint must not fetch anything.
-    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+
+def pdf_data(report: dict, labels: dict[str, str]) -> dict:
+    """The template's data. Every string goes through ``printable``: PDF/UA refuses control characters
+    and characters no font can draw, so one stray byte would otherwise fail the whole file."""
+    labels = printable(labels)
+    session = report["session"]
+    data = {
+        "lang": language(report["language"]) or "en",
+        "fonts": font_families(),
+        "labels": labels,
+        "title": session["title"],
+        "facts": [[name, str(value)] for name, value in session_facts(report, labels)],
+        "description": [p.strip() for p in session["description"].split("\n\n") if p.strip()],
+        "questions": [_question(q, labels) for q in report["questions"]],
+    }
+    return printable(data)
+
+
+def language(code: str | None) -> str | None:
+    """The ISO 639 part of a language tag ("pt-BR" -> "pt"), or None when it is not one."""
+    primary = (code or "").split("-")[0].split("_")[0].lower()
+    return primary if _LANGUAGE.fullmatch(primary) else None
+
+
+def _question(question: dict, labels: dict[str, str]) -> dict:
+    languages = _languages(question)
+    seen: set[int] = set()
+    sections = [
+        _participation(question, labels),
+        _synthesis(question, labels, languages, seen),
+        *_charts(question, labels),
+        *_rankings(question, labels),
+        _opinion_groups(question.get("opinion_groups"), labels),
+        _clusters(question, labels, languages, seen),
+        _unclustered(question, labels),
+        _footnotes(question, languages),
+    ]
+    attribution = question["attribution"]
+    return {
+        "kicker": f"{labels['question']} {question['position']} · {status_label(labels, question['status'])}",
+        "text": question["text"],
+        "attribution": f"{labels['attribution']}: {attribution}" if attribution else None,
+        "sections": [s for s in sections if s],
+    }
+
+
+def _languages(question: dict) -> dict[int, str | None]:
+    contributions = [*question["unclustered"]]
+    for cluster in question["clusters"]:
+        contributions += cluster["contributions"]
+    return {c["id"]: language(c["language"]) for c in contributions}
+
+
+def _participation(question: dict, labels: dict[str, str]) -> dict:
+    figures = question["participation"]
+    return {
+        "kind": "participation",
+        "figures": [[figures[key], labels[key]] for key in ("participants", "contributions", "votes")],
+    }
+
+
+def _synthesis(
+    question: dict, labels: dict[str, str], languages: dict[int, str | None], seen: set[int]
+) -> dict | None:
+    if not question["synthesis_html"]:
+        return None
+    nodes = _tree(question["synthesis_html"], question, labels, languages, seen)
+    return {"kind": "synthesis", "nodes": nodes}
+
+
+def _tree(
+    html: str, question: dict, labels: dict[str, str], languages: dict[int, str | None], seen: set[int]
+) -> list:
+    """The synthesis as nodes; each reference with a footnote gets the quote, shown at its first
+    mention in reading order and referred back to afterwards (the same number, as in every format)."""
+    nodes = synthesis_tree(html)
+    notes = {note["number"]: note for note in question["footnotes"]}
+    for ref in references(nodes):
+        note = notes.get(ref["n"])
+        if note is None:
+            ref["n"] = None
+            continue
+        ref["key"] = f"fn-q{question['position']}-{ref['n']}"
+        ref["first"] = ref["n"] not in seen
+        seen.add(ref["n"])
+        ref["lang"] = languages.get(note["contribution_id"])
+        ref["quote"] = f"#{note['contribution_id']} “{note['text']}”"
+        ref["tally"] = f"({labels['agree']} {note['agree']}, {labels['disagree']} {note['disagree']})"
+    return nodes
+
+
+def _charts(question: dict, labels: dict[str, str]) -> list[dict]:
+    # As in the HTML: charts of an empty question would only say "no data"; one sentence says it once.
+    if not (question["clusters"] or question["unclustered"]):
+        return [{"kind": "note", "text": labels["no_contributions"]}]
+    charts = []
+    if question["clusters"]:
+        # Cleaned first: the chart's SVG text is drawn with the same fonts as the rest.
+        clusters = [{**c, "label": printable_text(c["label"])} for c in question["clusters"]]
+        svg = support_chart(clusters, labels)
+        charts.append({"kind": "chart", "svg": svg, "caption": labels["support_chart"]})
+    svg = activity_chart(question["activity"], labels)
+    charts.append({"kind": "chart", "svg": svg, "caption": labels["activity_chart"]})
+    return charts
+
+
+def _rankings(question: dict, labels: dict[str, str]) -> list[dict]:
+    return [
+        {"kind": "ranked", "title": labels[key], "items": [_contribution(c, labels) for c in question[key]]}
+        for key in ("most_agreed", "most_divisive")
+        if question[key]
+    ]
+
+
+def _opinion_groups(section: dict | None, labels: dict[str, str]) -> dict | None:
+    """Groups with sizes and representative contributions, the map, consensus and divisive tables."""
+    if not section:
+        return None
+    result = {"kind": "opinion_groups", "title": labels["opinion_groups"], "empty": None}
+    if not section["groups"]:
+        return {**result, "empty": labels["opinion_none"]}
+    names = [g["name"] for g in section["groups"]]
+    placed = labels["opinion_placed"].replace("{n}", str(section["min_votes"]))
+    header = [
+        labels["text"],
+        *(f"{labels['opinion_group']} {n}: {labels['agree']} / {labels['disagree']}" for n in names),
+    ]
+    return {
+        **result,
+        "placed": f"{placed}: {section['participants']}",
+        "svg": opinion_map_chart(section, labels),
+        "caption": labels["opinion_map"],
+        "groups": [
+            {
+                "title": f"{labels['opinion_group']} {g['name']} · {labels['opinion_people']} {g['size']}",
+                "items": [
+                    {
+                        "text": f"#{r['contribution_id']} “{r['text']}”",
+                        "share": f"{round(100 * r['agree_share'])}% {labels['opinion_agree_share']}, "
+                        f"{round(100 * r['disagree_share'])}% {labels['opinion_disagree_share']}",
+                    }
+                    for r in g["representative"]
+                ],
+            }
+            for g in section["groups"]
+        ],
+        "tables": [
+            {
+                "title": labels["opinion_" + key],
+                "header": header,
+                "rows": [
+                    [
+                        f"#{c['contribution_id']} {c['text']}",
+                        *(f"{g.get('agree', 0)} / {g.get('disagree', 0)}" for g in c["groups"]),
+                    ]
+                    for c in section[key]
+                ],
+            }
+            for key in ("consensus", "divisive")
+            if section[key]
+        ],
+    }
+
+
+def _clusters(
+    question: dict, labels: dict[str, str], languages: dict[int, str | None], seen: set[int]
+) -> dict | None:
+    if not question["clusters"]:
+        return None
+    return {
+        "kind": "clusters",
+        "clusters": [
+            {
+                "label": cluster["label"],
+                "agree": cluster["agree"],
+                "disagree": cluster["disagree"],
+                "supporters": cluster["supporters"],
+                "nodes": _tree(cluster["synthesis_html"], question, labels, languages, seen),
+                "contributions": [_contribution(c, labels) for c in cluster["contributions"]],
+            }
+            for cluster in question["clusters"]
+        ],
+    }
+
+
+def _unclustered(question: dict, labels: dict[str, str]) -> dict | None:
+    if not question["unclustered"]:
+        return None
+    return {"kind": "unclustered", "items": [_contribution(c, labels) for c in question["unclustered"]]}
+
+
+def _footnotes(question: dict, languages: dict[int, str | None]) -> dict | None:
+    if not question["footnotes"]:
+        return None
+    return {
+        "kind": "footnotes",
+        "notes": [
+            {
+                "number": note["number"],
+                "id": note["contribution_id"],
+                "text": note["text"],
+                "lang": languages.get(note["contribution_id"]),
+                "agree": note["agree"],
+                "disagree": note["disagree"],
+            }
+            for note in question["footnotes"]
+        ],
+    }
+
+
+def _contribution(c: dict, labels: dict[str, str]) -> dict:
+    role = role_label(labels, c["role"])
+    return {
+        "id": c["id"],
+        "text": c["text"],
+        "lang": language(c["language"]),
+        "author": c["author"],
+        "who": f"{role} · {c['language']}",
+        "meta": f"{c['author']} · {role} · {c['language']} · {short_time(c['created_at'])}",
+        "agree": c["agree"],
+        "disagree": c["disagree"],
+    }

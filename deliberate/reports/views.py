@@ -5,9 +5,8 @@ from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from deliberate.access import EXPORTS, require_role, role_in
-from deliberate.config import LANGUAGES
 from deliberate.errors import DomainError
-from deliberate.i18n import current_language
+from deliberate.i18n import asked_language, current_language
 from deliberate.privacy.redact import public_authors
 from deliberate.reports import redact, service
 from deliberate.review import services as review
@@ -55,7 +54,7 @@ def published(code: str):
         abort(403)
     version = review.approved_version(session)
     fmt = request.args.get("format")
-    language = request.args.get("lang") if request.args.get("lang") in LANGUAGES else current_language()
+    language = asked_language()
     if version is not None and fmt:
         # The frozen data of the version in the reader's language (if the session has it), headings in
         # the reader's language, attendees under pseudonyms unless the organiser publishes names.

@@ -9,8 +9,6 @@ from deliberate.accounts.models import User
 from deliberate.dbtypes import UTCDateTime, utcnow
 from deliberate.extensions import db
 
-VERSION_STATUSES = ("submitted", "changes_requested", "approved")
-
 
 class ReportVersion(db.Model):
     __tablename__ = "report_versions"

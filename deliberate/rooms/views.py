@@ -1,14 +1,15 @@
 """The room page, the projector view and the room's HTTP API."""
 
-import segno
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
 from deliberate.api import json_body
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
-from deliberate.i18n import current_language
+from deliberate.i18n import asked_language, current_language
+from deliberate.join.views import join_url as join_link
+from deliberate.join.views import qr_svg as qr
 from deliberate.rooms import services
 from deliberate.rooms.ratelimit import RateLimiter
 from deliberate.sessions.models import Question
@@ -67,10 +68,9 @@ def projector(code: str, position: int):
     role = role_in(current_user, question.session)
     if role is None:
         abort(403)
-    # Behind a proxy the request's own address may be internal: DELIBERATE_PUBLIC_URL says the real one.
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    join_url = base.rstrip("/") + url_for("sessions.show", code=question.session.code)
-    qr_svg = segno.make(join_url, error="m").svg_inline(scale=8, dark="#111", light="#fff")
+    # The question's join link (sign up and register in one step); DELIBERATE_PUBLIC_URL behind a proxy.
+    join_url = join_link(question.session, question.position)
+    qr_svg = qr(join_url, scale=8)
     return render_template(
         "rooms/projector.html",
         question=question,
@@ -85,10 +85,7 @@ def projector(code: str, position: int):
 def state(question_id: int):
     question = get_question(question_id)
     role = require_role(current_user, question.session)
-    language = (
-        request.args.get("lang") if request.args.get("lang") in ("en", "fr", "es") else current_language()
-    )
-    return jsonify(services.room_state(question, current_user, role, language))
+    return jsonify(services.room_state(question, current_user, role, asked_language()))
 
 
 @api.route("/<int:question_id>", methods=["PATCH"])

@@ -39,7 +39,7 @@ def new_session():
 
 @bp.route("/sessions/<code>/edit", methods=["GET", "POST"])
 def edit_session(code: str):
-    return _edit(_session_or_404(code))
+    return _edit(services.get_session(code))
 
 
 def _edit(session: PanelSession | None):
@@ -84,6 +84,7 @@ def _draft_from_session(session: PanelSession | None) -> services.SessionDraft:
         end_time=session.end_time,
         timezone=session.timezone,
         attendees_may_cluster=session.attendees_may_cluster,
+        publish_names=session.publish_names,
         attendees_see_opinion_groups=session.attendees_see_opinion_groups,
         questions=[dict(q.text) for q in session.questions],
     )
@@ -112,6 +113,7 @@ def _draft_from_form(session: PanelSession | None) -> services.SessionDraft:
         end_time=form.get("end_time") or None,
         timezone=form.get("timezone") or None,
         attendees_may_cluster=form.get("attendees_may_cluster") == "on",
+        publish_names=form.get("publish_names") == "on",
         attendees_see_opinion_groups=form.get("attendees_see_opinion_groups") == "on",
         questions=[texts(f"question{i}") for i in range(1, count + 1)],
         # The form does not edit the labelled facts (thematic line, organisers...): keep them.
@@ -121,7 +123,7 @@ def _draft_from_form(session: PanelSession | None) -> services.SessionDraft:
 
 @bp.route("/sessions/<code>/roles", methods=["GET", "POST"])
 def roles(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     if request.method == "POST":
         user = find_by_email(request.form.get("email", ""))
         try:
@@ -145,7 +147,7 @@ def roles(code: str):
 
 @bp.route("/sessions/<code>/audit")
 def audit(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     entries = db.session.scalars(
         db.select(AuditEntry)
         .where(AuditEntry.session_id == session.id)
@@ -153,10 +155,3 @@ def audit(code: str):
         .limit(500)
     ).all()
     return render_template("organiser/audit.html", session=session, entries=entries)
-
-
-def _session_or_404(code: str) -> PanelSession:
-    try:
-        return services.get_session(code)
-    except DomainError:
-        abort(404)

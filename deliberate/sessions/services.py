@@ -114,6 +114,8 @@ class SessionDraft:
     end_time: str | None = None
     timezone: str | None = None
     attendees_may_cluster: bool = False
+    # Attendees' names in the published report and on the projector (else pseudonyms).
+    publish_names: bool = False
     attendees_see_opinion_groups: bool = False
     questions: list[dict[str, str]] = field(default_factory=list)
 
@@ -195,6 +197,7 @@ def save_session(
         "end_time",
         "timezone",
         "attendees_may_cluster",
+        "publish_names",
         "attendees_see_opinion_groups",
     ):
         setattr(session, name, getattr(draft, name))

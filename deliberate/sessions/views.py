@@ -1,13 +1,13 @@
 """Home page, joining a session by its code, the session page, and the session API."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from deliberate.access import require_role, require_user, role_in
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
-from deliberate.i18n import current_language
+from deliberate.i18n import asked_language, current_language
 from deliberate.sessions import services
 
 pages = Blueprint("sessions", __name__)
@@ -39,7 +39,7 @@ def join():
 @pages.route("/s/<code>")
 @login_required
 def show(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     role = role_in(current_user, session)
     if role is None:
         return render_template("sessions/register.html", session=session)
@@ -57,18 +57,11 @@ def show(code: str):
 @pages.route("/s/<code>/register", methods=["POST"])
 @login_required
 def register(code: str):
-    session = _session_or_404(code)
+    session = services.get_session(code)
     services.register(current_user, session)
     db.session.commit()
     flash(_("You are registered for this session."))
     return redirect(url_for("sessions.show", code=session.code))
-
-
-def _session_or_404(code: str):
-    try:
-        return services.get_session(code)
-    except DomainError:
-        abort(404)
 
 
 @api.route("/<code>/register", methods=["POST"])
@@ -85,11 +78,6 @@ def api_show(code: str):
     user = require_user(current_user)
     session = services.get_session(code)
     role = require_role(user, session)
-    view = services.session_view(session, _api_language())
+    view = services.session_view(session, asked_language())
     view["role"] = role
     return jsonify(view)
-
-
-def _api_language() -> str:
-    lang = request.args.get("lang")
-    return lang if lang in ("en", "fr", "es") else current_language()

@@ -12,6 +12,13 @@ const clock = new Clock();
 const countdowns = new Map();  // question id -> the server's countdown payload
 let live = null;
 
+// The moderate event's payload: hiding carries the moderator's reason (told to the author) if typed.
+export function moderation(contributionId, action) {
+  const box = document.getElementById("moderation-reason");
+  const reason = action === "hide" && box ? box.value.trim() : "";
+  return reason ? { contribution_id: contributionId, action, reason } : { contribution_id: contributionId, action };
+}
+
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 const roomUrl = (position) => `${config.roomUrl}${position}`;
 

@@ -70,7 +70,7 @@ function renderCluster(cluster, inside) {
     const others = [...state.clusters.values()].filter((c) => c.id !== cluster.id);
     if (others.length) {
       const select = el("select", { id: `merge-target-${cluster.id}`, "aria-label": `${S.mergeInto}: ${cluster.label}`, "data-merge-target": "", "data-draft": "" });
-      for (const other of others) select.append(el("option", { value: other.id }, other.label));
+      others.forEach((other, i) => select.append(el("option", { value: other.id, selected: i === 0 }, other.label)));
       tools.append(el("span", {}, `${S.mergeInto} `), select,
         el("button", { type: "button", class: "link-button", "data-cluster-action": "merge" }, S.merge));
     }

@@ -9,6 +9,7 @@
 //   room.list.update(id) / room.list.draw()          patch a row / draw the list again.
 // The connection starts once every module of the page has registered (DOMContentLoaded).
 import { LiveRoom } from "./live.js";
+import { moderation } from "./agenda.js";
 import { ContributionList, fold, PAGE_SIZE } from "./list.js";
 import { countText } from "./plurals.js";
 
@@ -82,7 +83,8 @@ function voteButton(c, value) {
 
 function clusterMenu(c) {
   const select = el("select", { class: "cluster-select", "aria-label": `${S.cluster} #${c.id}`, "data-draft": "" });
-  select.append(el("option", { value: "" }, S.noCluster));
+  // Exactly one option carries `selected`: morphdom sets a patched menu's choice from that attribute.
+  select.append(el("option", { value: "", selected: !state.clusters.has(c.cluster_id) }, S.noCluster));
   for (const cluster of [...state.clusters.values()].sort((a, b) => a.id - b.id)) {
     select.append(el("option", { value: cluster.id, selected: cluster.id === c.cluster_id }, cluster.label));
   }
@@ -243,6 +245,7 @@ const handlers = {
     node.textContent = status === "connected" ? S.connected : S.offline;
   },
   onState(snapshot) {
+    if (!room.interactiveAt) performance.mark("room-state-received");
     state.contributions = new Map(snapshot.contributions.map((c) => [c.id, c]));
     state.clusters = new Map(snapshot.clusters.map((c) => [c.id, c]));
     for (const id of [...selection]) if (!state.contributions.has(id)) selection.delete(id);
@@ -349,7 +352,7 @@ $("contributions").addEventListener("click", async (event) => {
   if (!li) return;
   const id = Number(li.dataset.id);
   if (button.dataset.vote) await vote(id, Number(button.dataset.vote));
-  else if (button.dataset.action) refused(await room.live.request("moderate", { contribution_id: id, action: button.dataset.action }));
+  else if (button.dataset.action) refused(await room.live.request("moderate", moderation(id, button.dataset.action)));
 });
 
 // --- search, filters, sort, pages -------------------------------------------------------------------

@@ -123,3 +123,21 @@ def test_the_chosen_language_is_remembered_for_the_account(app, client, demo_ses
 def test_unknown_session_or_question_is_not_found(client, demo_session):
     assert client.get("/j/no-such-session").status_code == 404
     assert client.get(f"/j/{CODE}/99").status_code == 404
+
+
+def test_the_organiser_chooses_to_publish_names_and_the_join_page_says_so(app, login, make_user):
+    from sessions.test_organiser import session_form
+
+    organiser = login(make_user("Olga", organiser=True))
+    answer = organiser.post(
+        "/organiser/sessions/new", data=session_form(code="named-panel", publish_names="on")
+    )
+    assert answer.status_code == 302, answer.data[:300]
+
+    page = app.test_client().get("/j/named-panel?lang=en").data.decode()
+
+    assert "publishes participants' names" in page
+    with app.app_context():
+        assert db.session.scalar(
+            db.select(PanelSession.publish_names).where(PanelSession.code == "named-panel")
+        )

@@ -103,3 +103,31 @@ def test_the_review_keeps_real_names_for_rapporteurs(published, login):
     answer = login(published.people["rita"]).get(f"/api/v1/sessions/{published.code}/versions/1")
 
     assert "Amina" in json.dumps(answer.get_json()["report"])
+
+
+def test_the_home_page_says_the_report_is_published(published, login):
+    page = login(published.people["amina"]).get("/?lang=en").data.decode()
+
+    assert "Report published" in page and f'href="/s/{published.code}/report"' in page
+
+
+def test_the_session_page_links_to_the_published_report_for_everyone(published, login):
+    page = login(published.people["amina"]).get(f"/s/{published.code}?lang=en").data.decode()
+
+    assert 'id="report-link"' in page and 'id="review-link"' not in page
+
+
+def test_the_session_page_links_to_the_review_for_moderators_and_rapporteurs(filled, login):
+    for who in ("mona", "rita"):
+        page = login(filled.people[who]).get(f"/s/{filled.code}").data.decode()
+        assert 'id="review-link"' in page and 'id="report-link"' not in page
+
+
+def test_the_session_page_shows_the_live_question_and_the_join_link_to_moderators(app, filled, login):
+    http = login(filled.people["mona"])
+    http.put(f"/api/v1/sessions/{filled.code}/live", json={"question_id": filled.question_id})
+
+    page = http.get(f"/s/{filled.code}").data.decode()
+
+    assert 'data-live="1"' in page
+    assert f"/j/{filled.code}" in page and "<svg" in page

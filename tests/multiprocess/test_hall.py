@@ -148,3 +148,53 @@ def test_automatic_closing_at_zero_closes_the_question_once_for_both_processes(h
     finally:
         for member in (on_a, on_b):
             member.disconnect()
+
+
+def test_changes_asked_approval_and_publication_reach_people_on_the_other_process(hall):
+    moderator = person(hall, "Maud", "fr", role="moderator")
+    rapporteur = person(hall, "Raul", "es", role="rapporteur", on="B")
+    attendee = person(hall, "Anna", on="B")
+    moderator.connect(hall.b.url)  # told on B of what the rapporteur decides through A
+    attendee.connect(hall.a.url)
+    versions = f"{SESSION}/versions"
+    try:
+        number = moderator.http.post(
+            f"{hall.a.url}/api/v1/sessions/{versions}", json={"lang": "en"}, timeout=30
+        )
+        number = number.json()["version"]["number"]
+        refused = rapporteur.http.post(
+            f"{hall.a.url}/api/v1/sessions/{versions}/{number}/decision",
+            json={"decision": "request_changes"},
+            timeout=15,
+        )
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid"
+        asked = rapporteur.http.post(
+            f"{hall.a.url}/api/v1/sessions/{versions}/{number}/decision",
+            json={"decision": "request_changes", "reason": "Ajoutez les chiffres."},
+            timeout=15,
+        )
+        assert asked.status_code == 200, asked.text
+        told = moderator.wait_for("notification", lambda n: n["kind"] == "changes_requested", "changes asked")
+        assert (
+            told["text"].startswith("Des modifications ont été demandées")
+            and "Ajoutez les chiffres." in told["text"]
+        )
+
+        again = moderator.http.post(
+            f"{hall.b.url}/api/v1/sessions/{versions}", json={"lang": "en"}, timeout=30
+        )
+        number = again.json()["version"]["number"]
+        approved = rapporteur.http.post(
+            f"{hall.b.url}/api/v1/sessions/{versions}/{number}/decision",
+            json={"decision": "approve"},
+            timeout=15,
+        )
+        assert approved.status_code == 200, approved.text
+
+        moderator.wait_for("notification", lambda n: n["kind"] == "version_approved", "approved")
+        published = attendee.wait_for("notification", lambda n: n["kind"] == "report_published", "published")
+        assert published["text"].startswith("The report of") and published["link"] == f"/s/{SESSION}/report"
+        assert [n["kind"] for n in attendee.events("notification")] == ["report_published"]
+    finally:
+        moderator.disconnect()
+        attendee.disconnect()
