@@ -10,7 +10,7 @@ one function here and one there per section. The compile itself runs in a child 
 
 import re
 
-from deliberate.reports.charts import activity_chart, support_chart
+from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
 from deliberate.reports.labels import role_label, session_facts, short_time, status_label
 from deliberate.reports.synthesis_tree import references, synthesis_tree
 from deliberate.reports.text import printable, printable_text
@@ -55,6 +55,7 @@ def _question(question: dict, labels: dict[str, str]) -> dict:
         _synthesis(question, labels, languages, seen),
         *_charts(question, labels),
         *_rankings(question, labels),
+        _opinion_groups(question.get("opinion_groups"), labels),
         _clusters(question, labels, languages, seen),
         _unclustered(question, labels),
         _footnotes(question, languages),
@@ -145,6 +146,56 @@ def _rankings(question: dict, labels: dict[str, str]) -> list[dict]:
         for key in ("most_agreed", "most_divisive")
         if question[key]
     ]
+
+
+def _opinion_groups(section: dict | None, labels: dict[str, str]) -> dict | None:
+    """Groups with sizes and representative contributions, the map, consensus and divisive tables."""
+    if not section:
+        return None
+    result = {"kind": "opinion_groups", "title": labels["opinion_groups"], "empty": None}
+    if not section["groups"]:
+        return {**result, "empty": labels["opinion_none"]}
+    names = [g["name"] for g in section["groups"]]
+    placed = labels["opinion_placed"].replace("{n}", str(section["min_votes"]))
+    header = [
+        labels["text"],
+        *(f"{labels['opinion_group']} {n}: {labels['agree']} / {labels['disagree']}" for n in names),
+    ]
+    return {
+        **result,
+        "placed": f"{placed}: {section['participants']}",
+        "svg": opinion_map_chart(section, labels),
+        "caption": labels["opinion_map"],
+        "groups": [
+            {
+                "title": f"{labels['opinion_group']} {g['name']} · {labels['opinion_people']} {g['size']}",
+                "items": [
+                    {
+                        "text": f"#{r['contribution_id']} “{r['text']}”",
+                        "share": f"{round(100 * r['agree_share'])}% {labels['opinion_agree_share']}, "
+                        f"{round(100 * r['disagree_share'])}% {labels['opinion_disagree_share']}",
+                    }
+                    for r in g["representative"]
+                ],
+            }
+            for g in section["groups"]
+        ],
+        "tables": [
+            {
+                "title": labels["opinion_" + key],
+                "header": header,
+                "rows": [
+                    [
+                        f"#{c['contribution_id']} {c['text']}",
+                        *(f"{g.get('agree', 0)} / {g.get('disagree', 0)}" for g in c["groups"]),
+                    ]
+                    for c in section[key]
+                ],
+            }
+            for key in ("consensus", "divisive")
+            if section[key]
+        ],
+    }
 
 
 def _clusters(

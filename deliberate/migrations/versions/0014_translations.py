@@ -1,7 +1,7 @@
 """translations of contributions, cluster labels and syntheses
 
 Revision ID: 0014_translations
-Revises: i10_opinion_groups
+Revises: i8a
 Create Date: 2026-12-01 21:15:00
 """
 
