@@ -157,6 +157,32 @@ def grant(session_code: str, email: str, role: str) -> None:
         click.echo(f"{account.email} is now {role} in {session.code}")
 
 
+@cli.command()
+@click.argument("session_code")
+@click.argument("email")
+@click.option("--readmit", is_flag=True, help="Let the person register again.")
+@fails_cleanly
+def exclude(session_code: str, email: str, readmit: bool) -> None:
+    """Exclude EMAIL from a session (their sockets close, they cannot register again), or readmit."""
+    from deliberate.accounts.services import find_by_email
+    from deliberate.errors import not_found
+    from deliberate.extensions import db
+    from deliberate.sessions import exclusions
+    from deliberate.sessions.services import get_session
+
+    with _app().app_context():
+        session = get_session(session_code)
+        account = find_by_email(email)
+        if account is None:
+            raise not_found(f"no account with e-mail address {email!r}")
+        if readmit:
+            exclusions.readmit(session, account, actor=None)
+        else:
+            exclusions.exclude(session, account, actor=None)
+        db.session.commit()
+        click.echo(f"{account.email} is {'readmitted to' if readmit else 'excluded from'} {session.code}")
+
+
 def _write(data: bytes, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
