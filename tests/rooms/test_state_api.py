@@ -56,7 +56,7 @@ def test_the_room_and_projector_pages_render_for_members(login, make_member, dem
     projector = http.get(f"/s/{demo_session.code}/q/1/projector").get_data(as_text=True)
     assert text in projector
     # The QR code and the address it encodes, for the hall to join.
-    assert "<svg" in projector and f"/s/{demo_session.code}" in projector
+    assert "<svg" in projector and f"/j/{demo_session.code}/1" in projector
 
 
 def test_the_room_page_of_an_unknown_question_is_404(login, make_member, demo_session):
