@@ -125,7 +125,9 @@ if (config.moderator && $("projector-make")) {
     }
   });
   $("projector-revoke").addEventListener("click", async () => {
-    const answer = await fetch(`/api/v1/questions/${config.questionId}/projector-link`, { method: "DELETE", credentials: "same-origin" });
+    const answer = await fetch(`/api/v1/questions/${config.questionId}/projector-link`, {
+      method: "DELETE", headers: { "Content-Type": "application/json" }, body: "{}", credentials: "same-origin",
+    });
     if (answer.ok) link.hidden = true;
   });
 }

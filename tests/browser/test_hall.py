@@ -127,7 +127,9 @@ def test_the_projector_fits_the_hall_screen_without_scrolling(
         author.fill("#post-text", f"A long contribution for the hall {token}, " + "with many words " * 30)
         author.click("#post-submit")
         expect(author.locator("#contributions li[data-id]", has_text=token)).to_have_count(1, timeout=LIVE)
-    answer = moderator_api.post(f"{server.url}/api/v1/questions/{question_ids[1]}/projector-link", timeout=10)
+    answer = moderator_api.post(
+        f"{server.url}/api/v1/questions/{question_ids[1]}/projector-link", json={}, timeout=10
+    )
     assert answer.status_code == 200, answer.text
     context = browser.new_context(viewport=size)  # no login on the projector computer
     try:

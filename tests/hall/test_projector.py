@@ -12,7 +12,9 @@ from deliberate.extensions import socketio
 
 @pytest.fixture
 def link(filled, login):
-    answer = login(filled.people["mona"]).post(f"/api/v1/questions/{filled.question_id}/projector-link")
+    answer = login(filled.people["mona"]).post(
+        f"/api/v1/questions/{filled.question_id}/projector-link", json={}
+    )
     assert answer.status_code == 200, answer.get_json()
     return answer.get_json()["url"].rsplit("/", 1)[1]
 
@@ -52,7 +54,9 @@ def test_the_projector_shows_names_when_the_organiser_publishes_them(app, link, 
 
 
 def test_a_revoked_link_is_refused(app, filled, login, link):
-    answer = login(filled.people["mona"]).delete(f"/api/v1/questions/{filled.question_id}/projector-link")
+    answer = login(filled.people["mona"]).delete(
+        f"/api/v1/questions/{filled.question_id}/projector-link", json={}
+    )
 
     assert answer.status_code == 204
     anonymous = app.test_client()
@@ -65,7 +69,7 @@ def test_a_revoked_link_is_refused(app, filled, login, link):
 def test_an_open_projector_is_told_when_its_link_is_revoked(app, filled, login, link):
     sock = socketio.test_client(app, auth={"projector": link})
 
-    login(filled.people["mona"]).delete(f"/api/v1/questions/{filled.question_id}/projector-link")
+    login(filled.people["mona"]).delete(f"/api/v1/questions/{filled.question_id}/projector-link", json={})
 
     assert events(sock, "projector_revoked") == [{"question_id": filled.question_id}]
 
@@ -88,12 +92,16 @@ def test_the_projector_hears_the_room_but_is_not_counted_in_presence(app, filled
 
 
 def test_attendees_may_not_make_projector_links(filled, login):
-    answer = login(filled.people["amina"]).post(f"/api/v1/questions/{filled.question_id}/projector-link")
+    answer = login(filled.people["amina"]).post(
+        f"/api/v1/questions/{filled.question_id}/projector-link", json={}
+    )
 
     assert answer.status_code == 403
 
 
 def test_the_link_stays_the_same_until_revoked(filled, login, link):
-    again = login(filled.people["mona"]).post(f"/api/v1/questions/{filled.question_id}/projector-link")
+    again = login(filled.people["mona"]).post(
+        f"/api/v1/questions/{filled.question_id}/projector-link", json={}
+    )
 
     assert again.get_json()["url"].endswith(link)
