@@ -10,11 +10,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from deliberate import api as api_errors
-from deliberate import translation
+from deliberate import translation, webdefences
 from deliberate.config import load_config
 from deliberate.database import engine_options, init_database, normalise_url
 from deliberate.errors import DomainError
-from deliberate.extensions import babel, csrf, db, login_manager, socketio
+from deliberate.extensions import babel, csrf, db, limiter, login_manager, socketio
 from deliberate.i18n import LANGUAGE_NAMES, current_language, select_locale
 from deliberate.paths import resource_dir
 
@@ -40,11 +40,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_socketio(app)
     translation.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
+    webdefences.init_app(app)
     _register_template_helpers(app)
 
     @app.get("/healthz")
@@ -77,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
     from deliberate.agenda import views as agenda
     from deliberate.clusters import views as clusters
+    from deliberate.jobs import views as job_views
     from deliberate.join import views as join
     from deliberate.notifications import views as notifications
     from deliberate.opinions import views as opinions
@@ -95,13 +98,14 @@ def _register_blueprints(app: Flask) -> None:
     clusters.register(app)
     opinions.register(app)
     reports.register(app)
+    job_views.register(app)
     review.register(app)
     agenda.register(app)
     join.register(app)
     notifications.register(app)
     privacy.register(app)
     projector.register(app)
-    handlers.bind(socketio)
+    app.extensions["deliberate.malformed"] = handlers.bind(socketio)
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -129,7 +133,13 @@ def _register_template_helpers(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # "id:version": a cookie issued before the person's last log-out or new password names an old
+        # version and no longer logs anyone in (a bare id is such an old cookie too).
+        user_key, _sep, version = user_id.partition(":")
+        if not user_key.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_key))
+        return user if user is not None and user.session_version == int(version) else None
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -44,6 +44,24 @@ def patch() -> str:
     return MODE
 
 
+def in_thread(function, *args, **kwargs):
+    """Run ``function`` in a real OS thread and wait for it without holding the event loop.
+
+    For CPU work that releases the GIL (``hashlib.scrypt``, ``pbkdf2_hmac``: password hashing): under
+    eventlet or gevent, the other greenlets keep running while it computes. In threading mode the
+    caller is already a thread of its own, and the function is simply called.
+    """
+    if _patched and MODE == "eventlet":
+        from eventlet import tpool
+
+        return tpool.execute(function, *args, **kwargs)
+    if _patched and MODE == "gevent":
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(function, args, kwargs)
+    return function(*args, **kwargs)
+
+
 def socket_patched() -> bool:
     """Whether the standard library's sockets really are the event loop's (checked, not assumed)."""
     if MODE == "eventlet":

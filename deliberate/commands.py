@@ -13,11 +13,11 @@ from flask import Flask
 from deliberate.errors import DomainError
 
 
-def _app(serving: bool = False) -> Flask:
+def _app(serving: bool = False, **config) -> Flask:
     from deliberate.app import create_app
     from deliberate.database import upgrade
 
-    app = create_app({} if serving else {"ASYNC_MODE": "threading"})
+    app = create_app(config if serving else {"ASYNC_MODE": "threading", **config})
     upgrade(app)
     return app
 
@@ -61,6 +61,12 @@ def serve(host: str, port: int, demo: bool) -> None:
             "DELIBERATE_MESSAGE_QUEUE is set but DELIBERATE_SECRET_KEY is not: every process would "
             "generate its own key and refuse the others' login cookies; set the same key on all of them",
         )
+    if os.environ.get("DELIBERATE_JOB_QUEUE") and not os.environ.get("DELIBERATE_MESSAGE_QUEUE"):
+        raise DomainError(
+            "invalid",
+            "DELIBERATE_JOB_QUEUE is set but DELIBERATE_MESSAGE_QUEUE is not: the workers' progress "
+            "reaches the pages through the message queue; set both",
+        )
     app = _app(serving=True)
     if demo:
         from deliberate.sessions.demo import ensure_demo
@@ -75,6 +81,9 @@ def serve(host: str, port: int, demo: bool) -> None:
     # process: moved out of the collector's reach, and with rarer collections, a thousand connections'
     # worth of objects no longer stall the event loop for hundreds of milliseconds under load
     # (bench/vote_storm.py: ack p95 from about 250 ms to under 100 ms).
+    from deliberate.jobs import setup as jobs_setup
+
+    jobs_setup.start(app)  # the embedded worker pool, or the sweep of the Redis queue's dead workers
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
@@ -148,6 +157,32 @@ def grant(session_code: str, email: str, role: str) -> None:
         click.echo(f"{account.email} is now {role} in {session.code}")
 
 
+@cli.command()
+@click.argument("session_code")
+@click.argument("email")
+@click.option("--readmit", is_flag=True, help="Let the person register again.")
+@fails_cleanly
+def exclude(session_code: str, email: str, readmit: bool) -> None:
+    """Exclude EMAIL from a session (their sockets close, they cannot register again), or readmit."""
+    from deliberate.accounts.services import find_by_email
+    from deliberate.errors import not_found
+    from deliberate.extensions import db
+    from deliberate.sessions import exclusions
+    from deliberate.sessions.services import get_session
+
+    with _app().app_context():
+        session = get_session(session_code)
+        account = find_by_email(email)
+        if account is None:
+            raise not_found(f"no account with e-mail address {email!r}")
+        if readmit:
+            exclusions.readmit(session, account, actor=None)
+        else:
+            exclusions.exclude(session, account, actor=None)
+        db.session.commit()
+        click.echo(f"{account.email} is {'readmitted to' if readmit else 'excluded from'} {session.code}")
+
+
 def _write(data: bytes, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
@@ -166,12 +201,38 @@ def _write(data: bytes, output: Path | None) -> None:
 @fails_cleanly
 def export(session_code: str, fmt: str, lang: str, output: Path | None) -> None:
     """Write the session report (stdout when no -o)."""
-    from deliberate.reports.service import export as export_report
+    from deliberate.reports.service import export_file
     from deliberate.sessions.services import get_session
 
     with _app().app_context():
-        report = export_report(get_session(session_code), fmt, lang)
+        report = export_file(None, get_session(session_code), fmt, lang)
     _write(report.data, output)
+
+
+@cli.command()
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@click.option("--local", is_flag=True, hidden=True, help="Run as a child of `serve`'s embedded pool.")
+@fails_cleanly
+def worker(burst: bool, local: bool) -> None:
+    """Run jobs (exports, suggested themes, versions) from the Redis queue DELIBERATE_JOB_QUEUE."""
+    if local:
+        from deliberate.jobs.local import serve_parent
+
+        serve_parent(_app())
+        return
+    url, events = os.environ.get("DELIBERATE_JOB_QUEUE"), os.environ.get("DELIBERATE_MESSAGE_QUEUE")
+    if not url or not events:
+        raise DomainError(
+            "invalid",
+            "set DELIBERATE_JOB_QUEUE (the jobs) and DELIBERATE_MESSAGE_QUEUE (their progress), "
+            "as for `deliberate serve`",
+        )
+    from deliberate.jobs.queue import QueuePublisher, work
+    from deliberate.realtime.setup import message_channel
+
+    app = _app(PUBLISHER=QueuePublisher(events, message_channel(events)))
+    click.echo(f"Deliberate worker on {url}", err=True)
+    work(app, url, burst=burst)
 
 
 @cli.command("import-polis")

@@ -51,14 +51,37 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MESSAGE_QUEUE": os.environ.get("DELIBERATE_MESSAGE_QUEUE") or None,
         # None keeps Socket.IO's same-origin check; a comma-separated list allows those origins too.
         "CORS_ALLOWED_ORIGINS": [o.strip() for o in origins.split(",")] if origins else None,
+        # No request body may be larger (an anonymous 100 MB log-in body used to cost 64 MB of memory).
+        "MAX_CONTENT_LENGTH": _int("DELIBERATE_MAX_CONTENT_LENGTH", 1024 * 1024),
         "MAX_HTTP_BUFFER_SIZE": _int("DELIBERATE_MAX_HTTP_BUFFER_SIZE", 64 * 1024),
         # Per person: at most N posts (votes) in a sliding window of W seconds.
         "RATE_POSTS": _int("DELIBERATE_RATE_POSTS", 5),
         "RATE_POSTS_WINDOW": _int("DELIBERATE_RATE_POSTS_WINDOW", 30),
         "RATE_VOTES": _int("DELIBERATE_RATE_VOTES", 60),
         "RATE_VOTES_WINDOW": _int("DELIBERATE_RATE_VOTES_WINDOW", 30),
+        # Sockets one person may hold open on one process (tabs, devices); 0 for no cap.
+        "SOCKETS_PER_PERSON": _int("DELIBERATE_SOCKETS_PER_PERSON", 5),
+        # How often a server looks for connections to close that another process asked for.
+        "DISCONNECT_POLL_SECONDS": _int("DELIBERATE_DISCONNECT_POLL_SECONDS", 1),
+        # Throttles (Flask-Limiter notation, "N/second|minute|hour", several joined by ";").
+        # Per IP address they are generous, since a venue's hall shares one; per account they are tight
+        # but short, so that someone else's failed attempts lock a real person out for a minute at most.
+        "RATE_LOGIN_IP": os.environ.get("DELIBERATE_RATE_LOGIN_IP") or "60/minute",
+        "RATE_LOGIN_ACCOUNT": os.environ.get("DELIBERATE_RATE_LOGIN_ACCOUNT") or "5/minute",
+        "RATE_SIGNUP_IP": os.environ.get("DELIBERATE_RATE_SIGNUP_IP") or "30/minute;300/hour",
+        "RATE_STATE_READS": os.environ.get("DELIBERATE_RATE_STATE_READS") or "2/second;30/minute",
+        "RATE_JOINS": os.environ.get("DELIBERATE_RATE_JOINS") or "2/second;30/minute",
+        "RATELIMIT_STORAGE_URI": os.environ.get("DELIBERATE_MESSAGE_QUEUE") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         # Tallies and presence reach a room at most once per this many milliseconds.
         "BROADCAST_INTERVAL_MS": _int("DELIBERATE_BROADCAST_INTERVAL_MS", 250),
+        # Jobs: the Redis queue (RQ) run by `deliberate worker`, else the pool `serve` starts itself.
+        "JOB_QUEUE": os.environ.get("DELIBERATE_JOB_QUEUE") or None,
+        "JOB_WORKERS": _int("DELIBERATE_JOB_WORKERS", max(1, (os.cpu_count() or 2) // 2)),
+        # How long a synchronous answer (the report download, ?wait=1) waits for its job, in seconds.
+        "JOB_WAIT": _int("DELIBERATE_JOB_WAIT", 300),
+        # A running job whose worker has not been heard of for this long died with it (seconds).
+        "JOB_STALE": _int("DELIBERATE_JOB_STALE", 60),
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,

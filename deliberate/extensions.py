@@ -1,6 +1,8 @@
 """Unbound Flask extensions; ``create_app`` binds them. Imports nothing from the rest of the package."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -17,3 +19,5 @@ socketio = SocketIO()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Per-IP and per-person throttles (deliberate/throttle.py); Redis storage when a queue is configured.
+limiter = Limiter(key_func=get_remote_address)

@@ -54,6 +54,8 @@ def action_names() -> dict[str, str]:
         "session_updated": _("Session updated"),
         "role_granted": _("Role granted"),
         "role_revoked": _("Role revoked"),
+        "person_excluded": _("Person excluded"),
+        "person_readmitted": _("Person readmitted"),
         "question_opened": _("Question opened"),
         "question_closed": _("Question closed"),
         "contribution_hidden": _("Contribution hidden"),

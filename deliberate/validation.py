@@ -1,6 +1,7 @@
 """Small checks on untrusted input, shared by the API, the socket events and the CLI."""
 
 import re
+import unicodedata
 from typing import Any
 
 from flask_babel import format_number
@@ -24,15 +25,34 @@ def storable(value: str, field: str) -> str:
     return value
 
 
+# Control characters (ESC, BEL, BS, ...) would reach the exports and a terminal through
+# ``deliberate export``; newlines and tabs are text. A carriage return ends a line like a newline.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that show nothing on their own: spaces, format characters (U+200B, U+202E, U+FEFF),
+# combining marks and controls.
+INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn", "Co", "Cs"})
+
+
+def clean(value: str) -> str:
+    """``value`` without control characters (newlines and tabs kept, CR LF made LF)."""
+    return CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def visible(value: str) -> bool:
+    return any(unicodedata.category(ch) not in INVISIBLE for ch in value)
+
+
 def text(value: Any, field: str, *, min_length: int = 1, max_length: int) -> str:
-    """A trimmed string between the limits, or an ``invalid`` error naming the field."""
+    """A trimmed string between the limits with something visible in it, or an ``invalid`` error."""
     if not isinstance(value, str):
         raise invalid(_("%(field)s must be a string.", field=field))
     storable(value, field)
-    value = value.strip()
+    value = clean(value).strip()
     if not min_length <= len(value) <= max_length:
         limits = {"min": min_length, "max": max_length}
         raise invalid(_("%(field)s must be %(min)s to %(max)s characters long.", field=field, **limits))
+    if min_length > 0 and not visible(value):
+        raise invalid(_("%(field)s must contain visible characters.", field=field))
     return value
 
 
@@ -79,4 +99,4 @@ def synthesis(value: Any) -> str:
                 max=format_number(MAX_SYNTHESIS),
             )
         )
-    return storable(value, "synthesis").strip()
+    return clean(storable(value, "synthesis")).strip()

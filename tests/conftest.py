@@ -51,6 +51,11 @@ def make_config(folder, url, **extra):
         "RATE_POSTS": 1000,
         "RATE_VOTES": 10000,
         "TESTING": True,
+        # Tests call Connections.poll themselves rather than wait for a background loop.
+        "DISCONNECT_POLL_SECONDS": 0,
+        # Throttles are tested on their own (tests/accounts/test_hardening.py); elsewhere a test may log
+        # in or read the state as often as it needs.
+        "RATELIMIT_ENABLED": False,
         # Tests flush the opinion groups scheduler themselves (no loop thread racing them).
         "OPINION_GROUPS_LOOP": False,
         **extra,

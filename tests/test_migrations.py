@@ -88,7 +88,7 @@ def test_signup_register_and_read_the_questions_on_postgresql(tmp_path, postgres
     signup = http.post(
         "/api/v1/auth/signup", json={"email": "ana@example.org", "name": "Ana", "password": PASSWORD}
     )
-    register = http.post("/api/v1/sessions/uclg-1-3-2/register")
+    register = http.post("/api/v1/sessions/uclg-1-3-2/register", json={})
     body = http.get("/api/v1/sessions/uclg-1-3-2", query_string={"lang": "es"}).get_json()
 
     assert signup.status_code == 201

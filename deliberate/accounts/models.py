@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from deliberate.dbtypes import UTCDateTime, utcnow
@@ -23,6 +23,12 @@ class User(UserMixin, db.Model):
     # Set when the person deleted their account: the row stays, emptied, so that their contributions
     # remain, shown as "a former participant" (privacy/).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Travels in the login cookie; raising it (log-out, new password) ends every cookie issued before.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def as_dict(self) -> dict:
         return {
@@ -32,4 +38,5 @@ class User(UserMixin, db.Model):
             "organisation": self.organisation,
             "language": self.language,
             "organiser": self.is_organiser,
+            "email_verified": self.email_verified_at is not None,
         }

@@ -6,12 +6,14 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from deliberate.access import require_user
 from deliberate.accounts import services
 from deliberate.accounts.forms import LoginForm, SignupForm
 from deliberate.api import json_body
 from deliberate.errors import DomainError
-from deliberate.extensions import csrf, db
+from deliberate.extensions import csrf, db, limiter
 from deliberate.i18n import current_language
+from deliberate.throttle import account_key, config_limit
 
 pages = Blueprint("accounts", __name__)
 api = Blueprint("accounts_api", __name__, url_prefix="/api/v1/auth")
@@ -31,7 +33,24 @@ def safe_next(default: str) -> str:
     return default
 
 
+LOGIN_LIMITS = (
+    limiter.limit(config_limit("RATE_LOGIN_IP"), methods=["POST"]),
+    limiter.limit(config_limit("RATE_LOGIN_ACCOUNT"), key_func=account_key, methods=["POST"]),
+)
+SIGNUP_LIMIT = limiter.limit(config_limit("RATE_SIGNUP_IP"), methods=["POST"])
+
+
+def throttled(*limits):
+    def decorate(view):
+        for limit in reversed(limits):
+            view = limit(view)
+        return view
+
+    return decorate
+
+
 @pages.route("/signup", methods=["GET", "POST"])
+@SIGNUP_LIMIT
 def signup():
     form = SignupForm()
     if request.method == "GET":
@@ -60,6 +79,7 @@ def signup():
 
 
 @pages.route("/login", methods=["GET", "POST"])
+@throttled(*LOGIN_LIMITS)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -76,12 +96,15 @@ def login():
 @pages.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.log_out(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."))
     return redirect(url_for("sessions.home"))
 
 
 @api.route("/signup", methods=["POST"])
+@SIGNUP_LIMIT
 def api_signup():
     body = json_body()
     user = services.create_user(
@@ -97,6 +120,7 @@ def api_signup():
 
 
 @api.route("/login", methods=["POST"])
+@throttled(*LOGIN_LIMITS)
 def api_login():
     body = json_body()
     user = services.authenticate(body.get("email"), body.get("password"))
@@ -106,7 +130,21 @@ def api_login():
 
 @api.route("/logout", methods=["POST"])
 def api_logout():
+    json_body()
+    if current_user.is_authenticated:
+        services.log_out(current_user)
+        db.session.commit()
     logout_user()
+    return "", 204
+
+
+@api.route("/password", methods=["POST"])
+def api_password():
+    body = json_body()
+    user = require_user(current_user)
+    services.change_password(user, body.get("current_password"), body.get("new_password"))
+    db.session.commit()
+    login_user(user)  # this browser stays logged in, with the new version; every other login ends
     return "", 204
 
 

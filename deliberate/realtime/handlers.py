@@ -10,11 +10,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from deliberate.errors import DomainError, invalid
-from deliberate.extensions import db
+from deliberate.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +52,34 @@ def handler(name: str) -> Callable:
 
 
 def connection_handler(name: str) -> Callable:
-    """Register ``connect`` or ``disconnect`` (no ack, no payload)."""
+    """Register ``connect`` or ``disconnect`` (no ack, no payload).
+
+    A client can send an ordinary event with either name, and Socket.IO would call the same handler
+    (a forged ``disconnect`` used to make the server forget a live socket, which then outlived a
+    demotion). While a real connection or disconnection is handled, the server holds the socket as
+    pending; a forged one arrives on a fully connected socket, and is ignored.
+    """
 
     def decorate(function: Callable) -> Callable:
-        HANDLERS.append((name, function))
-        return function
+        @wraps(function)
+        def wrapper(*args: Any) -> Any:
+            if socketio.server.manager.is_connected(request.sid, request.namespace or "/"):
+                log.warning("ignored a client event named %r (reserved)", name)
+                return None
+            return function(*args)
+
+        HANDLERS.append((name, wrapper))
+        return wrapper
 
     return decorate
 
 
-def bind(sio) -> None:
+def bind(sio):
     """Bind every registered handler to ``sio``'s current server (once per application created)."""
+    from deliberate.realtime import malformed
+
     for name, function in HANDLERS:
         sio.on_event(name, function)
+    counter = malformed.MalformedPackets()
+    malformed.install(sio, counter)
+    return counter

@@ -44,9 +44,24 @@ def after_commit(send: Callable[[], None]) -> None:
 
 
 def memberships_changed(user_id: int) -> None:
-    """End the person's live connections once the new role is committed; they join again with it."""
+    """End the person's live connections once the change is committed; they join again with it.
+
+    The request row commits with the change, so the processes that did not make it (or a running
+    server, when the change comes from the command line) close that person's sockets too.
+    """
+    from sqlalchemy import inspect
+
+    from deliberate.realtime.models import DisconnectRequest
+
     connections = current_app.extensions["deliberate.connections"]
-    _outbox().append(lambda: connections.end_all(user_id))
+    request = DisconnectRequest(user_id=user_id)
+    db.session.add(request)
+
+    def end() -> None:
+        identity = inspect(request).identity
+        connections.end_all(user_id, identity[0] if identity else None)
+
+    _outbox().append(end)
 
 
 @event.listens_for(Session, "after_commit")

@@ -47,5 +47,7 @@ def init_app(app: Flask) -> None:
         store, publisher, read_counts, interval=app.config["BROADCAST_INTERVAL_MS"] / 1000
     )
     app.extensions["deliberate.connections"] = Connections(
-        RedisConnections(queue) if queue else MemoryConnections(), lambda sid: socketio.server.disconnect(sid)
+        RedisConnections(queue) if queue else MemoryConnections(),
+        lambda sid: socketio.server.disconnect(sid),
+        per_person=app.config["SOCKETS_PER_PERSON"],
     )

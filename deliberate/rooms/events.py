@@ -8,6 +8,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
+from deliberate import throttle
 from deliberate.access import SEES_HIDDEN, require_role
 from deliberate.extensions import socketio
 from deliberate.i18n import current_language
@@ -20,8 +21,6 @@ from deliberate.translation import retry as translation_retry
 
 # Which questions each socket of this process has joined, to tell presence when it disconnects.
 _joined: dict[str, set[int]] = defaultdict(set)
-# Whose each socket of this process is (the disconnect event may come after a log-out).
-_users: dict[str, int] = {}
 
 
 def _broadcaster():
@@ -40,23 +39,25 @@ def connect(auth: Any = None) -> bool:
         return projector(auth)  # a projector link's socket, or refused
     _broadcaster().start(socketio)
     translation_retry.start(current_app._get_current_object(), socketio)
-    _users[request.sid] = current_user.id
     join_room(user_room(current_user.id))  # the person's notifications, on every process
-    current_app.extensions["deliberate.connections"].opened(current_user.id, request.sid)
-    return True
+    connections = current_app.extensions["deliberate.connections"]
+    connections.start_polling(
+        current_app._get_current_object(), socketio, current_app.config["DISCONNECT_POLL_SECONDS"]
+    )
+    # One person holding hundreds of sockets would count as hundreds in presence and load the room.
+    return connections.opened(current_user.id, request.sid)
 
 
 @connection_handler("disconnect")
 def disconnect(*_reason: Any) -> None:
     for question_id in _joined.pop(request.sid, set()):
         _broadcaster().left(question_id, request.sid)
-    user_id = _users.pop(request.sid, None)
-    if user_id is not None:
-        current_app.extensions["deliberate.connections"].closed(user_id, request.sid)
+    current_app.extensions["deliberate.connections"].closed(request.sid)
 
 
 @handler("join")
 def join(payload: dict) -> dict:
+    throttle.hit("RATE_JOINS", "join", current_user.id)
     question = get_question(payload.get("question_id"))
     role = require_role(current_user, question.session)
     state = services.room_state(question, current_user, role, current_language())
@@ -110,5 +111,8 @@ def vote(payload: dict) -> dict:
 def moderate(payload: dict) -> dict:
     contribution = services.get_contribution(payload.get("contribution_id"))
     role = require_role(current_user, contribution.question.session)
+    # A hidden contribution does not exist for those who cannot see it: answering "forbidden" for it
+    # and "not_found" for a missing id would tell them which hidden ids exist.
+    services.get_contribution(contribution.id, role)
     services.moderate(current_user, role, contribution, payload.get("action"), payload.get("reason"))
     return {}

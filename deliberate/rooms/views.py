@@ -1,12 +1,12 @@
 """The room page, the projector view and the room's HTTP API."""
 
-from flask import Blueprint, Flask, abort, jsonify, render_template
+from flask import Blueprint, Flask, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
 from deliberate.api import json_body
 from deliberate.errors import DomainError
-from deliberate.extensions import csrf, db
+from deliberate.extensions import csrf, db, limiter
 from deliberate.i18n import asked_language, current_language
 from deliberate.join.views import join_url as join_link
 from deliberate.join.views import qr_svg as qr
@@ -14,6 +14,7 @@ from deliberate.rooms import services
 from deliberate.rooms.ratelimit import RateLimiter
 from deliberate.sessions.models import Question
 from deliberate.sessions.services import get_question, get_session
+from deliberate.throttle import config_limit, person_key
 
 pages = Blueprint("rooms", __name__)
 api = Blueprint("rooms_api", __name__, url_prefix="/api/v1/questions")
@@ -68,6 +69,8 @@ def projector(code: str, position: int):
     role = role_in(current_user, question.session)
     if role is None:
         abort(403)
+    # Read by the security headers: only this page may be framed, and only if the organiser allows it.
+    request.projector_embeddable = question.session.projector_embeddable
     # The question's join link (sign up and register in one step); DELIBERATE_PUBLIC_URL behind a proxy.
     join_url = join_link(question.session, question.position)
     qr_svg = qr(join_url, scale=8)
@@ -82,6 +85,7 @@ def projector(code: str, position: int):
 
 
 @api.route("/<int:question_id>/state", methods=["GET"])
+@limiter.limit(config_limit("RATE_STATE_READS"), key_func=person_key)
 def state(question_id: int):
     question = get_question(question_id)
     role = require_role(current_user, question.session)

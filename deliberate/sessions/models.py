@@ -49,6 +49,10 @@ class PanelSession(db.Model):
     live_question_id: Mapped[int | None] = mapped_column(Integer)
     # The organiser chose to publish attendees' names (else pseudonyms), as registration says.
     publish_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only people whose e-mail address is verified may register (throw-away accounts cannot vote).
+    requires_verified_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The projector view may be framed by other sites (a streaming overlay); every other page may not.
+    projector_embeddable: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     questions: Mapped[list["Question"]] = relationship(
@@ -100,4 +104,17 @@ class Registration(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("panel_sessions.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="attendee")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Exclusion(db.Model):
+    """A person a moderator or organiser put out of a session: no registration until readmitted."""
+
+    __tablename__ = "exclusions"
+    __table_args__ = (UniqueConstraint("user_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("panel_sessions.id", ondelete="CASCADE"), index=True)
+    excluded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,7 @@ from deliberate.audit.models import AuditEntry
 from deliberate.config import LANGUAGES
 from deliberate.errors import DomainError
 from deliberate.extensions import db
-from deliberate.sessions import services
+from deliberate.sessions import exclusions, services
 from deliberate.sessions.models import ROLES, PanelSession
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -129,8 +129,13 @@ def roles(code: str):
         try:
             if user is None:
                 raise DomainError("not_found", _("There is no account with that e-mail address."))
-            if request.form.get("action") == "revoke":
+            action = request.form.get("action")
+            if action == "revoke":
                 services.revoke(session, user, current_user)
+            elif action == "exclude":
+                exclusions.exclude(session, user, current_user)
+            elif action == "readmit":
+                exclusions.readmit(session, user, current_user)
             else:
                 services.grant(session, user, request.form.get("role"), current_user)
             db.session.commit()
@@ -141,7 +146,11 @@ def roles(code: str):
             flash(_("Roles updated."))
         return redirect(url_for("organiser.roles", code=session.code))
     return render_template(
-        "organiser/roles.html", session=session, registrations=services.registrations(session), roles=ROLES
+        "organiser/roles.html",
+        session=session,
+        registrations=services.registrations(session),
+        excluded=exclusions.excluded(session),
+        roles=ROLES,
     )
 
 

@@ -55,6 +55,9 @@ def register(user: User, session: PanelSession) -> tuple[str, bool]:
     )
     if existing:
         return existing.role, False
+    from deliberate.sessions.exclusions import refuse_if_excluded
+
+    refuse_if_excluded(user, session)
     db.session.add(Registration(user_id=user.id, session_id=session.id, role="attendee"))
     db.session.flush()
     return "attendee", True
@@ -62,6 +65,10 @@ def register(user: User, session: PanelSession) -> tuple[str, bool]:
 
 def grant(session: PanelSession, user: User, role: object, actor: User | None) -> Registration:
     role = validation.choice(role, "role", ROLES)
+    from deliberate.sessions.exclusions import is_excluded
+
+    if is_excluded(user, session):
+        raise DomainError("conflict", _("That person is excluded from this session: readmit them first."))
     registration = db.session.scalar(
         db.select(Registration).where(Registration.user_id == user.id, Registration.session_id == session.id)
     )

@@ -9,9 +9,24 @@ export function newClientId() {
   return `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
+const PENDING_PREFIX = "deliberate:pending:";
+
+// Posts typed offline belong to the person who typed them: on a shared browser, whatever another
+// person (or nobody, once logged out) left behind is dropped, never sent under the next one's name.
+export function dropOthersPending(person) {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith(PENDING_PREFIX) && !key.startsWith(`${PENDING_PREFIX}${person}:`)) {
+        localStorage.removeItem(key);
+      }
+    }
+  } catch { /* storage unavailable: nothing kept, nothing to drop */ }
+}
+
 export class PendingPosts {
-  constructor(questionId) {
-    this.key = `deliberate:pending:${questionId}`;
+  constructor(questionId, person = document.body.dataset.person || "") {
+    dropOthersPending(person);
+    this.key = `${PENDING_PREFIX}${person}:${questionId}`;
   }
   all() {
     try { return JSON.parse(localStorage.getItem(this.key) || "[]"); } catch { return []; }

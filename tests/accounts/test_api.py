@@ -129,7 +129,7 @@ def test_me_without_login_is_unauthenticated(client):
 def test_logout_answers_204_and_ends_the_login(login, make_user):
     http = login(make_user())
 
-    response = http.post("/api/v1/auth/logout")
+    response = http.post("/api/v1/auth/logout", json={})
 
     assert response.status_code == 204
     assert http.get("/api/v1/auth/me").status_code == 401

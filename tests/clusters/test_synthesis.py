@@ -146,3 +146,10 @@ def test_references_ignore_urls_entities_and_words():
 
 def test_references_include_one_at_the_start_of_a_line():
     assert references("#8 dit\n- #9 aussi") == [8, 9]
+
+
+@pytest.mark.parametrize("text", ["[" * 50000, "<a " * 16000, "<![CDATA[" * 5000, "> " * 5000 + "x"])
+def test_pathological_syntheses_render_in_linear_time(text):
+    # Python-Markdown took minutes on the first (quadratic); bench/hostile_load.py prints the times.
+    html = render(text)
+    assert "<script" not in html and len(html) < 4 * len(text) + 100

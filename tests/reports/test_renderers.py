@@ -175,7 +175,27 @@ def test_markdown_escapes_emphasis_and_links_in_contributions():
 def test_markdown_neutralises_raw_html_in_syntheses(report):
     report["questions"][0]["synthesis"] = "<img src=x onerror=alert(1)> see <https://example.org>"
     text = markdown_of(report)
-    assert "&lt;img src=x" in text and "<https://example.org>" in text
+    assert "<img" not in text and "onerror" not in text
+    assert "[https://example.org](https://example.org)" in text
+
+
+@pytest.mark.parametrize(
+    "synthesis",
+    [
+        "[a](java&#x73;cript:alert(1))",
+        "[a](&#106;avascript:alert(1))",
+        "[a](javascript&colon;alert(1))",
+        "[a][r]\n\n[r]: javascript:alert(1)",
+        "<javascript:alert(1)>",
+        "[a](JaVaScRiPt:alert(1))",
+        "![img](https://tracker.example/p.png)",
+    ],
+)
+def test_markdown_keeps_no_script_link_or_remote_image_in_any_spelling(report, synthesis):
+    report["questions"][0]["synthesis"] = synthesis
+    text = markdown_of(report).lower()
+    assert "](java" not in text and "<java" not in text and "]: java" not in text
+    assert "tracker.example" not in text
 
 
 # --- PDF ----------------------------------------------------------------------------------------

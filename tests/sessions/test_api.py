@@ -15,7 +15,7 @@ FIRST_QUESTION_FR = (
 def attendee(login, make_user, demo_session):
     """A logged-in client of a person registered for the demo session."""
     http = login(make_user())
-    assert http.post(f"{SESSION}/register").status_code == 201
+    assert http.post(f"{SESSION}/register", json={}).status_code == 201
     return http
 
 
@@ -45,7 +45,7 @@ def test_unknown_session_is_not_found(login, make_user, demo_session):
 
 
 def test_anonymous_registering_is_unauthenticated(client, demo_session):
-    response = client.post(f"{SESSION}/register")
+    response = client.post(f"{SESSION}/register", json={})
 
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthenticated"
@@ -54,7 +54,7 @@ def test_anonymous_registering_is_unauthenticated(client, demo_session):
 def test_registering_for_an_unknown_session_is_not_found(login, make_user, demo_session):
     http = login(make_user())
 
-    response = http.post("/api/v1/sessions/no-such-panel/register")
+    response = http.post("/api/v1/sessions/no-such-panel/register", json={})
 
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
@@ -63,14 +63,14 @@ def test_registering_for_an_unknown_session_is_not_found(login, make_user, demo_
 def test_registering_answers_201_as_attendee(login, make_user, demo_session):
     http = login(make_user())
 
-    response = http.post(f"{SESSION}/register")
+    response = http.post(f"{SESSION}/register", json={})
 
     assert response.status_code == 201
     assert response.get_json() == {"role": "attendee"}
 
 
 def test_registering_again_answers_200_with_the_same_role(attendee):
-    response = attendee.post(f"{SESSION}/register")
+    response = attendee.post(f"{SESSION}/register", json={})
 
     assert response.status_code == 200
     assert response.get_json() == {"role": "attendee"}
@@ -79,7 +79,7 @@ def test_registering_again_answers_200_with_the_same_role(attendee):
 def test_registering_keeps_a_granted_role(login, make_member):
     http = login(make_member("moderator"))
 
-    response = http.post(f"{SESSION}/register")
+    response = http.post(f"{SESSION}/register", json={})
 
     assert response.status_code == 200
     assert response.get_json() == {"role": "moderator"}

@@ -101,7 +101,7 @@ def test_organiser_creates_a_session_and_lands_on_its_roles_page(app, organiser)
 def test_attendee_reads_the_new_sessions_questions_in_each_language(client, organiser, lang):
     organiser.post(NEW, data=session_form())
     client.post("/api/v1/auth/signup", json={"email": "new@example.org", "name": "New", "password": PASSWORD})
-    assert client.post("/api/v1/sessions/test-panel/register").status_code == 201
+    assert client.post("/api/v1/sessions/test-panel/register", json={}).status_code == 201
 
     body = client.get("/api/v1/sessions/test-panel", query_string={"lang": lang}).get_json()
 

@@ -1,7 +1,7 @@
 """translations of contributions, cluster labels and syntheses
 
 Revision ID: 0014_translations
-Revises: i10_opinion_groups
+Revises: i8a
 Create Date: 2026-12-01 21:15:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "0014_translations"
-down_revision = "i10_opinion_groups"
+down_revision = "i8a"
 branch_labels = None
 depends_on = None
 
