@@ -91,10 +91,12 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.rooms import views as rooms
     from deliberate.sessions import organiser
     from deliberate.sessions import views as sessions
+    from deliberate.translation import views as translation_views
 
     for blueprint in (accounts.pages, accounts.api, sessions.pages, sessions.api, organiser.bp):
         app.register_blueprint(blueprint)
     rooms.register(app)
+    translation_views.register(app)
     clusters.register(app)
     opinions.register(app)
     reports.register(app)

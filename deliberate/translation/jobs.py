@@ -101,6 +101,9 @@ def _fill(current: TranslationState, originals: list[Source]) -> int:
     for (language, target), items in work.items():
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
+            # End the read transaction before the slow call: on SQLite a snapshot older than someone
+            # else's write (the job's heartbeat) cannot become a write transaction afterwards.
+            db.session.commit()
             try:
                 results = providers.translate(current.provider, [s.text for s in batch], language, target)
             except Exception:  # a provider down, slow or confused: keep the originals, retry later

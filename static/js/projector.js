@@ -28,9 +28,20 @@ function draw() {
     d.className = "d";
     d.textContent = `▼ ${c.disagree} ${config.strings.disagree}`;
     tally.append(a, "  ·  ", d);
-    li.append(text, tally);
+    li.append(text, ...translationLines(c), tally);
     return li;
   }));
+}
+
+// With a translation provider, each top contribution shows its translations under it, marked.
+function translationLines(c) {
+  return Object.entries(c.translations || {}).map(([language, t]) => {
+    const line = document.createElement("span");
+    line.className = "translation";
+    line.lang = language;
+    line.textContent = `${language.toUpperCase()} · ${t.text} (${config.strings.machineTranslated})`;
+    return line;
+  });
 }
 
 function scheduleDraw() {

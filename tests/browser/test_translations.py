@@ -86,7 +86,7 @@ def test_a_spanish_attendee_reads_a_french_contribution_in_spanish_with_the_orig
 
     item.locator(".show-original").click()  # the original, one action away
     expect(text).to_have_text(original)
-    expect(text).to_have_attribute("lang", "fr")
+    expect(item).to_have_attribute("lang", "fr")  # the row's language, which the original text inherits
 
     lucia.reload()  # the choice is remembered
     expect(lucia.locator("#show-my-language")).to_be_checked()
