@@ -13,14 +13,20 @@ equal to those votes.
 
 Then, in an application context, it times ``deliberate.reports.service.export`` for each format (median
 of ``--runs``), and as the baseline ``build_report`` alone, so each format's rendering share is the
-difference. Last, ``suggest_clusters`` on question 1's visible contributions, against the baseline of
+difference. Next to the wall-clock time it gives the CPU seconds used by this process and its children
+(the PDF compiles in a child process): on a machine shared with other work, wall time grows with the
+contention and CPU time much less. ``--weasyprint`` adds the PDF as it was made before Typst (the
+printable HTML laid out by WeasyPrint, ``pip install weasyprint`` first) as the same-run baseline.
+Last, ``suggest_clusters`` on question 1's visible contributions, against the baseline of
 bench/suggestions.py (character TF-IDF + KMeans with k fixed to the 8 generating themes).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -167,9 +173,28 @@ def fill(app, code: str, user_ids: list[int], args: argparse.Namespace) -> dict:
     return totals
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished children (the PDF's compiler)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def weasyprint_pdf(session, language: str) -> bytes:
+    """The PDF as Deliberate made it before Typst: the printable HTML report laid out by WeasyPrint."""
+    import weasyprint
+
+    from deliberate.reports.builder import build_report
+    from deliberate.reports.labels import with_defaults
+    from deliberate.reports.render_html import render_html
+    from deliberate.reports.translated import report_labels
+
+    html = render_html(build_report(session, language), with_defaults(report_labels(language)))
+    return weasyprint.HTML(string=html.decode("utf-8"), base_url=None).write_pdf()
+
+
 def measure(
     app, code: str, args: argparse.Namespace
-) -> tuple[list[tuple[str, float, int]], float, float, int]:
+) -> tuple[list[tuple[str, float, float, int]], float, float, int]:
     from sqlalchemy import select
 
     from deliberate.clusters.suggest import suggest_clusters
@@ -184,25 +209,30 @@ def measure(
         db.session.remove()
         return db.session.scalar(select(PanelSession).where(PanelSession.code == code))
 
-    def timed(function: Callable[[PanelSession], T], runs: int) -> tuple[float, T]:
+    def timed(function: Callable[[PanelSession], T], runs: int) -> tuple[float, float, T]:
         times: list[float] = []
+        cpus: list[float] = []
         for _ in range(runs):
             session = fresh_session()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), cpu_seconds()
             result = function(session)
             times.append(time.perf_counter() - start)
-        return statistics.median(times), result  # runs >= 1, so result is bound
+            cpus.append(cpu_seconds() - start_cpu)
+        return statistics.median(times), statistics.median(cpus), result  # runs >= 1: result is bound
 
-    rows: list[tuple[str, float, int]] = []
+    rows: list[tuple[str, float, float, int]] = []
     with app.app_context():
         timed(lambda s: build_report(s, args.language), 1)  # warm up imports, Babel catalogues
-        build, _ = timed(lambda s: build_report(s, args.language), args.runs)
-        rows.append(("build_report (baseline)", build, 0))
+        build, build_cpu, _ = timed(lambda s: build_report(s, args.language), args.runs)
+        rows.append(("build_report (baseline)", build, build_cpu, 0))
         for fmt in args.formats:
             runs = args.pdf_runs if fmt == "pdf" else args.runs
-            elapsed, file = timed(lambda s, fmt=fmt: export(s, fmt, args.language), runs)
+            elapsed, cpu, file = timed(lambda s, fmt=fmt: export(s, fmt, args.language), runs)
             name = f"export {fmt}" + (f" ({runs} runs)" if runs != args.runs else "")
-            rows.append((name, elapsed, len(file.data)))
+            rows.append((name, elapsed, cpu, len(file.data)))
+        if args.weasyprint:
+            elapsed, cpu, data = timed(lambda s: weasyprint_pdf(s, args.language), 1)
+            rows.append(("old pdf: WeasyPrint (1 run)", elapsed, cpu, len(data)))
 
         session = fresh_session()
         first = session.questions[0].id
@@ -230,10 +260,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     parser.add_argument("--language", default="en", choices=("en", "fr", "es"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--weasyprint", action="store_true", help="also time the old WeasyPrint PDF (pip install weasyprint)"
+    )
     args = parser.parse_args(argv)
     args.pdf_runs = args.pdf_runs or args.runs
     if args.votes > args.contributions * PARTICIPANTS * args.questions:
         parser.error("more votes than (participant, contribution) pairs")
+    if args.weasyprint:
+        try:
+            import weasyprint  # noqa: F401
+        except ImportError:
+            parser.error("--weasyprint needs WeasyPrint: pip install weasyprint")
 
     with tempfile.TemporaryDirectory(prefix="exports-") as tmp:
         instance = Path(tmp)
@@ -253,17 +291,18 @@ def main(argv: list[str] | None = None) -> int:
         f"(built in {prepared:.1f} s); language {args.language}; median of {args.runs} runs\n\n"
     )
     build = rows[0][1]
-    out.write(f"| {'what':<28} | {'median s':>9} | {'rendering s':>11} | {'size':>10} |\n")
-    out.write(f"|{'-' * 30}|{'-' * 10}:|{'-' * 12}:|{'-' * 11}:|\n")
-    for name, elapsed, size in rows:
-        render = f"{elapsed - build:.3f}" if name.startswith("export") else "-"
+    out.write(f"| {'what':<28} | {'median s':>9} | {'CPU s':>7} | {'rendering s':>11} | {'size':>10} |\n")
+    out.write(f"|{'-' * 30}|{'-' * 10}:|{'-' * 8}:|{'-' * 12}:|{'-' * 11}:|\n")
+    for name, elapsed, cpu, size in rows:
+        render = f"{elapsed - build:.3f}" if name.startswith(("export", "old")) else "-"
         shown = f"{size / 1024:.0f} KiB" if size else "-"
-        out.write(f"| {name:<28} | {elapsed:>9.3f} | {render:>11} | {shown:>10} |\n")
-    out.write(f"| {'suggest_clusters':<28} | {suggest:>9.3f} | {'-':>11} | {'-':>10} |\n")
-    out.write(f"| {'baseline TF-IDF+KMeans k=8':<28} | {base:>9.3f} | {'-':>11} | {'-':>10} |\n\n")
+        out.write(f"| {name:<28} | {elapsed:>9.3f} | {cpu:>7.2f} | {render:>11} | {shown:>10} |\n")
+    out.write(f"| {'suggest_clusters':<28} | {suggest:>9.3f} | {'-':>7} | {'-':>11} | {'-':>10} |\n")
+    out.write(f"| {'baseline TF-IDF+KMeans k=8':<28} | {base:>9.3f} | {'-':>7} | {'-':>11} | {'-':>10} |\n\n")
     out.write(
         f"rendering = export - build_report (the builder runs inside every export); suggestions on "
-        f"question 1's {n_texts} visible contributions, x{suggest / base:.1f} the baseline\n"
+        f"question 1's {n_texts} visible contributions, x{suggest / base:.1f} the baseline; load average "
+        f"at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores\n"
     )
     return 0
 

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from deliberate import api as api_errors
-from deliberate import webdefences
+from deliberate import translation, webdefences
 from deliberate.config import load_config
 from deliberate.database import engine_options, init_database, normalise_url
 from deliberate.errors import DomainError
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_socketio(app)
+    translation.init_app(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     webdefences.init_app(app)
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from deliberate.accounts import views as accounts
     from deliberate.agenda import views as agenda
     from deliberate.clusters import views as clusters
+    from deliberate.jobs import views as job_views
     from deliberate.join import views as join
     from deliberate.notifications import views as notifications
     from deliberate.opinions import views as opinions
@@ -96,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     clusters.register(app)
     opinions.register(app)
     reports.register(app)
+    job_views.register(app)
     review.register(app)
     agenda.register(app)
     join.register(app)

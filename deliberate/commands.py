@@ -13,11 +13,11 @@ from flask import Flask
 from deliberate.errors import DomainError
 
 
-def _app(serving: bool = False) -> Flask:
+def _app(serving: bool = False, **config) -> Flask:
     from deliberate.app import create_app
     from deliberate.database import upgrade
 
-    app = create_app({} if serving else {"ASYNC_MODE": "threading"})
+    app = create_app(config if serving else {"ASYNC_MODE": "threading", **config})
     upgrade(app)
     return app
 
@@ -61,6 +61,12 @@ def serve(host: str, port: int, demo: bool) -> None:
             "DELIBERATE_MESSAGE_QUEUE is set but DELIBERATE_SECRET_KEY is not: every process would "
             "generate its own key and refuse the others' login cookies; set the same key on all of them",
         )
+    if os.environ.get("DELIBERATE_JOB_QUEUE") and not os.environ.get("DELIBERATE_MESSAGE_QUEUE"):
+        raise DomainError(
+            "invalid",
+            "DELIBERATE_JOB_QUEUE is set but DELIBERATE_MESSAGE_QUEUE is not: the workers' progress "
+            "reaches the pages through the message queue; set both",
+        )
     app = _app(serving=True)
     if demo:
         from deliberate.sessions.demo import ensure_demo
@@ -75,6 +81,9 @@ def serve(host: str, port: int, demo: bool) -> None:
     # process: moved out of the collector's reach, and with rarer collections, a thousand connections'
     # worth of objects no longer stall the event loop for hundreds of milliseconds under load
     # (bench/vote_storm.py: ack p95 from about 250 ms to under 100 ms).
+    from deliberate.jobs import setup as jobs_setup
+
+    jobs_setup.start(app)  # the embedded worker pool, or the sweep of the Redis queue's dead workers
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
@@ -192,12 +201,38 @@ def _write(data: bytes, output: Path | None) -> None:
 @fails_cleanly
 def export(session_code: str, fmt: str, lang: str, output: Path | None) -> None:
     """Write the session report (stdout when no -o)."""
-    from deliberate.reports.service import export as export_report
+    from deliberate.reports.service import export_file
     from deliberate.sessions.services import get_session
 
     with _app().app_context():
-        report = export_report(get_session(session_code), fmt, lang)
+        report = export_file(None, get_session(session_code), fmt, lang)
     _write(report.data, output)
+
+
+@cli.command()
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@click.option("--local", is_flag=True, hidden=True, help="Run as a child of `serve`'s embedded pool.")
+@fails_cleanly
+def worker(burst: bool, local: bool) -> None:
+    """Run jobs (exports, suggested themes, versions) from the Redis queue DELIBERATE_JOB_QUEUE."""
+    if local:
+        from deliberate.jobs.local import serve_parent
+
+        serve_parent(_app())
+        return
+    url, events = os.environ.get("DELIBERATE_JOB_QUEUE"), os.environ.get("DELIBERATE_MESSAGE_QUEUE")
+    if not url or not events:
+        raise DomainError(
+            "invalid",
+            "set DELIBERATE_JOB_QUEUE (the jobs) and DELIBERATE_MESSAGE_QUEUE (their progress), "
+            "as for `deliberate serve`",
+        )
+    from deliberate.jobs.queue import QueuePublisher, work
+    from deliberate.realtime.setup import message_channel
+
+    app = _app(PUBLISHER=QueuePublisher(events, message_channel(events)))
+    click.echo(f"Deliberate worker on {url}", err=True)
+    work(app, url, burst=burst)
 
 
 @cli.command("import-polis")

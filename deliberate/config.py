@@ -29,6 +29,16 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, not {raw!r}") from None
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from None
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     instance_path.mkdir(parents=True, exist_ok=True)
     database_url = (
@@ -65,9 +75,22 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Tallies and presence reach a room at most once per this many milliseconds.
         "BROADCAST_INTERVAL_MS": _int("DELIBERATE_BROADCAST_INTERVAL_MS", 250),
+        # Jobs: the Redis queue (RQ) run by `deliberate worker`, else the pool `serve` starts itself.
+        "JOB_QUEUE": os.environ.get("DELIBERATE_JOB_QUEUE") or None,
+        "JOB_WORKERS": _int("DELIBERATE_JOB_WORKERS", max(1, (os.cpu_count() or 2) // 2)),
+        # How long a synchronous answer (the report download, ?wait=1) waits for its job, in seconds.
+        "JOB_WAIT": _int("DELIBERATE_JOB_WAIT", 300),
+        # A running job whose worker has not been heard of for this long died with it (seconds).
+        "JOB_STALE": _int("DELIBERATE_JOB_STALE", 60),
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
+        # Machine translation of what people write (off when unset): apertium, libretranslate, deepl.
+        "TRANSLATION": os.environ.get("DELIBERATE_TRANSLATION") or None,
+        "TRANSLATION_URL": os.environ.get("DELIBERATE_TRANSLATION_URL") or None,
+        "TRANSLATION_KEY": os.environ.get("DELIBERATE_TRANSLATION_KEY") or None,
+        "TRANSLATION_TIMEOUT": _float("DELIBERATE_TRANSLATION_TIMEOUT", 10.0),
+        "TRANSLATION_RETRY": _int("DELIBERATE_TRANSLATION_RETRY", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

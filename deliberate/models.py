@@ -3,16 +3,20 @@
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
 from deliberate.clusters.models import Cluster
+from deliberate.jobs.models import Job, JobFile
 from deliberate.notifications.models import Notification
 from deliberate.opinions.models import OpinionGroups
 from deliberate.realtime.models import DisconnectRequest
 from deliberate.review.models import ReportVersion, ReviewComment
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import Exclusion, PanelSession, Question, Registration
+from deliberate.translation.models import Translation
 
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "Job",
+    "JobFile",
     "Notification",
     "Contribution",
     "DisconnectRequest",
@@ -23,6 +27,7 @@ __all__ = [
     "Registration",
     "ReportVersion",
     "ReviewComment",
+    "Translation",
     "User",
     "Vote",
 ]

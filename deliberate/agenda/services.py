@@ -45,6 +45,7 @@ def agenda_view(session: PanelSession, language: str, now: datetime | None = Non
             "id": live.id,
             "position": live.position,
             "text": live.localised_text(language),
+            "texts": {lang: live.localised_text(lang) for lang in session.languages},
             "status": live.status,
         },
         "countdowns": [countdown_view(q, now) for q in session.questions if q.countdown_state],

@@ -21,6 +21,7 @@ from deliberate.rooms.models import Contribution
 from deliberate.rooms.services import bump_seq
 from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.models import Question
+from deliberate.translation import services as translations
 
 MAX_LABEL = 120
 MAX_BATCH = 5000  # contributions moved by one event
@@ -64,6 +65,7 @@ def create(
     db.session.flush()
     bump_seq(question)
     _publish_cluster(cluster)
+    translations.cluster_written(cluster, synthesis=False)
     for contribution in moved:
         _publish_assignment(contribution)
     return cluster
@@ -160,6 +162,7 @@ def merge(actor: User, role: str, cluster: Cluster, into_id: object) -> Cluster:
     )
     if cluster.synthesis and not target.synthesis:
         target.synthesis = cluster.synthesis
+        translations.cluster_written(target, label=False)
     db.session.delete(cluster)
     db.session.flush()
     bump_seq(target.question)
@@ -201,6 +204,7 @@ def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> C
     db.session.flush()
     bump_seq(question)
     _publish_cluster(cluster)
+    translations.cluster_written(cluster, label="label" in changes, synthesis="synthesis" in changes)
     return cluster
 
 

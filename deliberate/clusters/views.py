@@ -1,14 +1,18 @@
 """HTTP API of clusters: rename and synthesis, suggested themes, Markdown preview, coverage."""
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from deliberate import validation
+from deliberate import jobs, validation
 from deliberate.access import MODERATING, require_role
 from deliberate.api import json_body
+from deliberate.clusters import jobs as clusters_jobs
 from deliberate.clusters import services
 from deliberate.clusters import synthesis as markdown
+from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
+from deliberate.jobs import views as job_views
 from deliberate.sessions.services import get_question
 
 api = Blueprint("clusters_api", __name__, url_prefix="/api/v1")
@@ -33,12 +37,28 @@ def update_cluster(cluster_id: int):
 
 @api.route("/questions/<int:question_id>/cluster-suggestions", methods=["POST"])
 def suggest(question_id: int):
+    """Computed by a job. The contract's answer waits for it (cooperatively); ``?wait=0`` answers
+    202 with the job at once, for a page that follows its progress."""
     question = get_question(question_id)
-    role = require_role(current_user, question.session)
-    found = services.suggestions(current_user, role, question)
-    return jsonify(
-        {"suggestions": [{"label": s.label, "contribution_ids": s.contribution_ids} for s in found]}
+    require_role(current_user, question.session, MODERATING)
+    job = jobs.enqueue(
+        clusters_jobs.SUGGEST,
+        question.id,
+        current_user.id,
+        key=f"suggest:{question.id}:{current_user.id}",
+        user_id=current_user.id,
+        session_id=question.session_id,
+        roles=MODERATING,
     )
+    db.session.commit()
+    if request.args.get("wait") == "0":
+        return job_views.answer(job["id"], 202)
+    ended = jobs.wait(job["id"], current_app.config["JOB_WAIT"])
+    if ended.state != "done":
+        raise DomainError(
+            ended.error_code or "conflict", ended.error_message or _("Still computing; try again.")
+        )
+    return jsonify(ended.result)
 
 
 @api.route("/questions/<int:question_id>/synthesis-preview", methods=["POST"])

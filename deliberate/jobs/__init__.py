@@ -5,14 +5,21 @@ A job is a plain function of plain (JSON-serialisable) arguments, named by its d
 ``clusters/jobs.py``...). A service enqueues it with ``enqueue``; the job leaves only once the current
 transaction commits (the same rule as publishing), so a worker never sees a row that is not there yet.
 
-Inside a job: it runs in an application context with its own database session, commits its own
-writes, publishes room events through ``deliberate.realtime.outbox`` as any service does, and may call
-``progress(done, total)``.
+Inside a job: it runs in an application context with its own database session, in the language of
+the person who asked, commits its own writes, publishes room events through
+``deliberate.realtime.outbox`` as any service does, and may call ``progress(done, total)``. What it
+returns (JSON) is the job's result; a file it makes is kept with ``store_file`` and named in the result
+as ``{"file": id}``. A ``DomainError`` it raises is the failed job's message.
 
-This module sits low, beside ``realtime/``: it knows no area, and areas know only ``enqueue`` and
-``progress``. Backends (``JOBS`` in the configuration): ``inline`` runs the job in the same process
-right after the commit (tests, CLI); the worker issue adds the local pool and the Redis queue behind
-the same two functions.
+Every job is a row (``jobs.models.Job``): id, state (queued, running, done, failed), progress, error,
+result, who asked. Where it runs is the backend's business (``runner.py`` does the running for all):
+
+- inline: in this process right after the commit (tests, the command line);
+- the local pool (``local.py``): worker processes that ``deliberate serve`` starts and supervises;
+- the Redis queue (``queue.py``, RQ): ``deliberate worker`` processes anywhere.
+
+This module sits low, beside ``realtime/``: it knows no area, and areas know only ``enqueue``,
+``progress`` and the file helpers. Only the command line builds the app and starts pools or workers.
 """
 
 from __future__ import annotations
@@ -20,33 +27,85 @@ from __future__ import annotations
 import importlib
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
-from deliberate.extensions import db
+from deliberate.dbtypes import iso
+from deliberate.errors import not_found
+from deliberate.extensions import db, socketio
+from deliberate.jobs.models import ACTIVE, Job, JobFile
 
 _KEY = "deliberate.jobs"
+BACKEND = "deliberate.jobs.backend"
+# Files kept for the cache; older ones go (a job whose file went answers "expired").
+KEEP_FILES = 200
+
+
+class Backend(Protocol):
+    def submit(self, job_id: str) -> None: ...
 
 
 def resolve(name: str) -> Callable[..., Any]:
     """The job function named ``name`` (a dotted path inside the package)."""
     if not name.startswith("deliberate."):
         raise ValueError(f"not a job of this package: {name}")
-    module, _, attribute = name.rpartition(".")
+    module, _sep, attribute = name.rpartition(".")
     return getattr(importlib.import_module(module), attribute)
 
 
-def enqueue(name: str, *args: Any, key: str | None = None, user_id: int | None = None) -> dict[str, Any]:
+def kind(name: str) -> str:
+    """``deliberate.reports.jobs.export`` -> ``reports.export``: what the job is, for people and scripts."""
+    return name.removeprefix("deliberate.").replace(".jobs.", ".")
+
+
+def enqueue(
+    name: str,
+    *args: Any,
+    key: str | None = None,
+    user_id: int | None = None,
+    session_id: int | None = None,
+    roles: frozenset[str] | set[str] | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
     """Run job ``name(*args)`` once the current transaction commits.
 
-    ``key`` names identical work (two requests with the same key while one runs share it);
-    ``user_id`` is the person who asked, who alone receives its progress. Returns ``{id, state}``.
+    ``key`` names identical work: while a job with that key is queued or running, the same request
+    joins it instead of starting another. ``user_id`` is the person who asked: they (and whoever
+    joins) alone receive its progress. ``session_id`` and ``roles``: who else may read it, namely
+    whoever holds one of those roles in that session (whoever could have asked). Returns the job's view.
     """
     resolve(name)  # fail now, in the caller, on a misspelt name
-    job = {"id": uuid.uuid4().hex, "name": name, "args": list(args), "key": key, "user_id": user_id}
-    db.session.info.setdefault(_KEY, []).append(job)
-    return {"id": job["id"], "state": "queued"}
+    if language is None:
+        from deliberate.i18n import current_language
+
+        language = current_language() if has_app_context() else "en"
+    if key is not None:
+        shared = db.session.scalar(db.select(Job).where(Job.key == key, Job.state.in_(ACTIVE)).limit(1))
+        if shared is not None:
+            if user_id is not None and user_id not in shared.askers:
+                shared.askers = [*shared.askers, user_id]
+            return view(shared)
+    job = Job(
+        id=uuid.uuid4().hex,
+        name=name,
+        args=list(args),
+        key=key,
+        state="queued",
+        done=0,
+        total=0,
+        attempts=0,
+        user_id=user_id,
+        askers=[user_id] if user_id is not None else [],
+        session_id=session_id,
+        roles=sorted(roles or ()),
+        language=language,
+    )
+    db.session.add(job)
+    db.session.flush()
+    db.session.info.setdefault(_KEY, []).append(job.id)
+    return view(job)
 
 
 def progress(done: int, total: int) -> None:
@@ -63,22 +122,111 @@ def _current_reporter() -> Callable[[int, int], None] | None:
     return _reporter[-1] if _reporter else None
 
 
-def run_inline(job: dict[str, Any]) -> Any:
-    """Run one job here and now, in a fresh application context (its own database session)."""
-    app = current_app._get_current_object()
-    with app.app_context():
-        try:
-            return resolve(job["name"])(*job["args"])
-        finally:
-            db.session.remove()
+# --- Reading jobs and their files -----------------------------------------------------------------
+
+
+def get(job_id: object) -> Job:
+    job = db.session.get(Job, job_id) if isinstance(job_id, str) and len(job_id) <= 32 else None
+    if job is None:
+        raise not_found(_("No such job."))
+    return job
+
+
+def download_url(job: Job) -> str | None:
+    if job.state == "done" and isinstance(job.result, dict) and "file" in job.result:
+        return f"/api/v1/jobs/{job.id}/file"
+    return None
+
+
+def view(job: Job) -> dict[str, Any]:
+    """A job as the API and the ``job`` socket event show it."""
+    return {
+        "id": job.id,
+        "kind": kind(job.name),
+        "state": job.state,
+        "progress": {"done": job.done or 0, "total": job.total or 0},
+        "error": {"code": job.error_code, "message": job.error_message} if job.state == "failed" else None,
+        "result": job.result if job.state == "done" else None,
+        "download_url": download_url(job),
+        "attempts": job.attempts or 0,
+        "created_at": iso(job.created_at),
+        "finished_at": iso(job.finished_at),
+    }
+
+
+def wait(job_id: str, timeout: float) -> Job:
+    """The job once it is done or failed, or as it is after ``timeout`` seconds.
+
+    Waits with ``socketio.sleep``: in the server, other requests and every room go on meanwhile.
+    Each look ends its read transaction, so the next one sees what the worker committed.
+    """
+    delay, waited = 0.02, 0.0
+    while True:
+        db.session.commit()
+        job = get(job_id)
+        db.session.refresh(job)
+        if job.state not in ACTIVE or waited >= timeout:
+            return job
+        socketio.sleep(delay)
+        waited += delay
+        delay = min(delay * 1.5, 0.25)
+
+
+def store_file(cache_key: str, data: bytes, media_type: str, filename: str) -> int:
+    """Keep a file a job made; ``cached_file(cache_key)`` finds it again.
+
+    Commits first: on SQLite a transaction that has read while others wrote cannot start writing
+    (its snapshot is stale), and a job reads for seconds while the rooms write.
+    """
+    db.session.commit()
+    kept = JobFile(cache_key=cache_key, data=data, media_type=media_type, filename=filename)
+    db.session.add(kept)
+    db.session.flush()
+    oldest = db.session.scalars(db.select(JobFile.id).order_by(JobFile.id.desc()).offset(KEEP_FILES)).all()
+    if oldest:
+        db.session.execute(db.delete(JobFile).where(JobFile.id.in_(oldest)))
+    return kept.id
+
+
+def cached_file(cache_key: str) -> int | None:
+    return db.session.scalar(
+        db.select(JobFile.id).where(JobFile.cache_key == cache_key).order_by(JobFile.id.desc()).limit(1)
+    )
+
+
+def result_file(job: Job) -> JobFile:
+    kept = db.session.get(JobFile, job.result["file"]) if download_url(job) else None
+    if kept is None:
+        raise not_found(_("This job has no file (any more); ask for it again."))
+    return kept
+
+
+# --- Leaving after the commit ---------------------------------------------------------------------
+
+
+class InlineBackend:
+    """Runs each job here and now, in a fresh application context (tests, the command line)."""
+
+    def submit(self, job_id: str) -> None:
+        from deliberate.jobs import runner
+
+        runner.execute(current_app._get_current_object(), job_id, "inline")
+
+
+_inline = InlineBackend()
+
+
+def backend() -> Backend:
+    return current_app.extensions.get(BACKEND) or _inline
 
 
 def _send_after_commit(session) -> None:
     pending = session.info.pop(_KEY, [])
     if not pending or not has_app_context():
         return
-    for job in pending:
-        run_inline(job)
+    chosen = backend()
+    for job_id in pending:
+        chosen.submit(job_id)
 
 
 def _discard(session, _previous_transaction) -> None:

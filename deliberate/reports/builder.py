@@ -15,6 +15,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.extensions import db
 from deliberate.labels import detail_names
+from deliberate.opinions.report import report_section as opinion_groups
 from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.sessions.models import PanelSession, Question
@@ -168,6 +169,7 @@ def _question(
         )[:TOP],
         "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
         "footnotes": footnotes,
+        "opinion_groups": opinion_groups(question.id, by_id),
     }
 
 

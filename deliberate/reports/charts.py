@@ -86,6 +86,37 @@ def activity_chart(activity: list[dict], labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
+GROUP_COLOURS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a")
+
+
+def opinion_map_chart(section: dict, labels: dict[str, str]) -> str:
+    """The opinion map: each placed participant a point, coloured by group (no names)."""
+    title = labels["opinion_map"]
+    points = section.get("points") or []
+    if not points:
+        return no_data_chart(title, labels)
+    size, top = 360, 28
+    span = max(max(abs(p[0]) for p in points), max(abs(p[1]) for p in points), 1e-6) * 1.1
+    scale = (size / 2) / span
+    names = {g["id"]: (g["name"], g["size"]) for g in section["groups"]}
+    legend = [
+        (f"{labels['opinion_group']} {name} ({count})", GROUP_COLOURS[gid % len(GROUP_COLOURS)])
+        for gid, (name, count) in names.items()
+    ]
+    parts = [_open(title, top + size + 6), _legend(legend)]
+    cx, cy = WIDTH / 2, top + size / 2
+    parts.append(
+        f'<rect x="{cx - size / 2:.1f}" y="{top}" width="{size}" height="{size}" fill="none" stroke="#ccc"/>'
+    )
+    for x, y, group in points:
+        parts.append(
+            f'<circle cx="{cx + x * scale:.1f}" cy="{cy - y * scale:.1f}" r="3" '
+            f'fill="{GROUP_COLOURS[group % len(GROUP_COLOURS)]}" fill-opacity="0.7"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def no_data_chart(title: str, labels: dict[str, str]) -> str:
     return (
         f"{_open(title, 40)}"

@@ -30,4 +30,12 @@ def without(report: dict, hidden: set[int]) -> dict:
         for name in LISTS:
             question[name] = [c for c in question[name] if c["id"] not in hidden]
         question["footnotes"] = [f for f in question["footnotes"] if f["contribution_id"] not in hidden]
+        groups = question.get("opinion_groups")
+        if groups:
+            for name in ("consensus", "divisive"):
+                groups[name] = [c for c in groups[name] if c["contribution_id"] not in hidden]
+            for group in groups["groups"]:
+                group["representative"] = [
+                    r for r in group["representative"] if r["contribution_id"] not in hidden
+                ]
     return report

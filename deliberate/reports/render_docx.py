@@ -106,6 +106,7 @@ def _question(document, question: dict, labels: dict[str, str]) -> None:
         if question[key]:
             document.add_heading(_clean(labels[key]), 2)
             _table(document, question[key], labels)
+    _opinion_groups(document, question.get("opinion_groups"), labels)
     if question["clusters"]:
         document.add_heading(_clean(labels["clusters"]), 2)
     for cluster in question["clusters"]:
@@ -195,3 +196,48 @@ def _runs(value: object) -> str:
     """Run content of a text: line breaks as w:br, as python-docx writes them."""
     lines = (escape(line) for line in _clean(value).replace("\t", " ").split("\n"))
     return "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
+
+
+def _opinion_groups(document, section: dict | None, labels: dict[str, str]) -> None:
+    """Groups with sizes and representative contributions, consensus and divisive with counts per group.
+
+    The map is a table of its figures here (a DOCX carries no SVG): the groups' sizes say its shape.
+    """
+    if not section:
+        return
+    document.add_heading(_clean(labels["opinion_groups"]), 2)
+    if not section["groups"]:
+        document.add_paragraph(_clean(labels["opinion_none"]))
+        return
+    placed = labels["opinion_placed"].replace("{n}", str(section["min_votes"]))
+    document.add_paragraph(_clean(f"{placed}: {section['participants']}"))
+    for group in section["groups"]:
+        document.add_heading(
+            _clean(f"{labels['opinion_group']} {group['name']} · {labels['opinion_people']} {group['size']}"),
+            3,
+        )
+        for r in group["representative"]:
+            document.add_paragraph(
+                _clean(
+                    f"#{r['contribution_id']} “{r['text']}” ({round(100 * r['agree_share'])}% "
+                    f"{labels['opinion_agree_share']}, {round(100 * r['disagree_share'])}% "
+                    f"{labels['opinion_disagree_share']})"
+                ),
+                style="List Bullet",
+            )
+    for key in ("consensus", "divisive"):
+        if not section[key]:
+            continue
+        document.add_heading(_clean(labels["opinion_" + key]), 3)
+        table = document.add_table(rows=1, cols=1 + len(section["groups"]))
+        cells = table.rows[0].cells
+        cells[0].text = _clean(labels["text"])
+        for cell, group in zip(cells[1:], section["groups"], strict=True):
+            cell.text = _clean(
+                f"{labels['opinion_group']} {group['name']}: {labels['agree']} / {labels['disagree']}"
+            )
+        for c in section[key]:
+            row = table.add_row().cells
+            row[0].text = _clean(f"#{c['contribution_id']} {c['text']}")
+            for cell, figures in zip(row[1:], c["groups"], strict=True):
+                cell.text = f"{figures.get('agree', 0)} / {figures.get('disagree', 0)}"

@@ -6,7 +6,7 @@ import jinja2
 from markupsafe import Markup
 
 from deliberate.paths import resource_dir
-from deliberate.reports.charts import activity_chart, support_chart
+from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
 from deliberate.reports.labels import role_label, short_datetime, short_time, status_label
 
 
@@ -31,6 +31,7 @@ def render_html(report: dict, labels: dict[str, str]) -> bytes:
         question["id"]: {
             "support": Markup(support_chart(question["clusters"], labels)),
             "activity": Markup(activity_chart(question["activity"], labels)),
+            "opinion_map": Markup(opinion_map_chart(question.get("opinion_groups") or {}, labels)),
         }
         for question in report["questions"]
     }

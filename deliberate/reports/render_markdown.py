@@ -67,6 +67,7 @@ def _question(question: dict, labels: dict[str, str], language: str) -> list[str
     for key in ("most_agreed", "most_divisive"):
         if question[key]:
             out += ["", f"### {labels[key]}", "", *_table(question[key], labels)]
+    out += _opinion_groups(question.get("opinion_groups"), labels)
     for cluster in question["clusters"]:
         out += [
             "",
@@ -88,6 +89,48 @@ def _question(question: dict, labels: dict[str, str], language: str) -> list[str
             for note in question["footnotes"]
         ]
     return out
+
+
+def _opinion_groups(section: dict | None, labels: dict[str, str]) -> list[str]:
+    """Groups with sizes and representative contributions, then consensus and divisive tables."""
+    if not section:
+        return []
+    out = ["", f"### {labels['opinion_groups']}", ""]
+    if not section["groups"]:
+        return [*out, labels["opinion_none"]]
+    placed = labels["opinion_placed"].replace("{n}", str(section["min_votes"]))
+    out.append(f"{placed}: {section['participants']}")
+    for group in section["groups"]:
+        out += [
+            "",
+            f"**{labels['opinion_group']} {group['name']}** · {labels['opinion_people']} {group['size']}",
+            "",
+        ]
+        out += [
+            f"- #{r['contribution_id']} {_one_line(r['text'])} ({round(100 * r['agree_share'])}% "
+            f"{labels['opinion_agree_share']}, {round(100 * r['disagree_share'])}% "
+            f"{labels['opinion_disagree_share']})"
+            for r in group["representative"]
+        ]
+    names = [g["name"] for g in section["groups"]]
+    for key in ("consensus", "divisive"):
+        if section[key]:
+            out += ["", f"#### {labels['opinion_' + key]}", ""]
+            header = [
+                labels["text"],
+                *(f"{labels['opinion_group']} {n}: {labels['agree']} / {labels['disagree']}" for n in names),
+            ]
+            out += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+            out += [
+                f"| #{c['contribution_id']} {_one_line(c['text'])} | "
+                + " | ".join(f"{g.get('agree', 0)} / {g.get('disagree', 0)}" for g in c["groups"])
+                + " |"
+                for c in section[key]
+            ]
+    return out
+
+
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|#|/)[a-zA-Z][\w+.-]*:", re.IGNORECASE)
 
 
 def _written_in(part: dict, labels: dict, language: str) -> list[str]:

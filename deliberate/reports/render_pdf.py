@@ -10,7 +10,7 @@ one function here and one there per section. The compile itself runs in a child 
 
 import re
 
-from deliberate.reports.charts import activity_chart, support_chart
+from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
 from deliberate.reports.labels import role_label, session_facts, short_time, status_label
 from deliberate.reports.synthesis_tree import references, synthesis_tree
 from deliberate.reports.text import printable, printable_text
@@ -26,7 +26,8 @@ def render_pdf(report: dict, labels: dict[str, str]) -> bytes:
 def pdf_data(report: dict, labels: dict[str, str]) -> dict:
     """The template's data. Every string goes through ``printable``: PDF/UA refuses control characters
     and characters no font can draw, so one stray byte would otherwise fail the whole file."""
-    labels = printable(labels)
+    # The report's language travels with the labels to the few places that compare with it.
+    labels = {**printable(labels), "_report_language": report["language"]}
     session = report["session"]
     data = {
         "lang": language(report["language"]) or "en",
@@ -54,6 +55,7 @@ def _question(question: dict, labels: dict[str, str]) -> dict:
         _synthesis(question, labels, languages, seen),
         *_charts(question, labels),
         *_rankings(question, labels),
+        _opinion_groups(question.get("opinion_groups"), labels),
         _clusters(question, labels, languages, seen),
         _unclustered(question, labels),
         _footnotes(question, languages),
@@ -88,7 +90,18 @@ def _synthesis(
     if not question["synthesis_html"]:
         return None
     nodes = _tree(question["synthesis_html"], question, labels, languages, seen)
-    return {"kind": "synthesis", "nodes": nodes}
+    return {"kind": "synthesis", "nodes": nodes, **_written_in(question, labels)}
+
+
+def _written_in(part: dict, labels: dict[str, str]) -> dict:
+    """A synthesis is shown as written: its language for the tags, and a note when it is not the
+    report's (the same note as in the HTML and Markdown)."""
+    written = part.get("synthesis_language")
+    note = None
+    if written and written != labels.get("_report_language"):
+        name = labels.get(f"language_{written}", written)
+        note = f"{labels.get('written_in', 'Synthesis written in')}: {name}"
+    return {"lang": language(written), "written_in": note}
 
 
 def _tree(
@@ -135,6 +148,56 @@ def _rankings(question: dict, labels: dict[str, str]) -> list[dict]:
     ]
 
 
+def _opinion_groups(section: dict | None, labels: dict[str, str]) -> dict | None:
+    """Groups with sizes and representative contributions, the map, consensus and divisive tables."""
+    if not section:
+        return None
+    result = {"kind": "opinion_groups", "title": labels["opinion_groups"], "empty": None}
+    if not section["groups"]:
+        return {**result, "empty": labels["opinion_none"]}
+    names = [g["name"] for g in section["groups"]]
+    placed = labels["opinion_placed"].replace("{n}", str(section["min_votes"]))
+    header = [
+        labels["text"],
+        *(f"{labels['opinion_group']} {n}: {labels['agree']} / {labels['disagree']}" for n in names),
+    ]
+    return {
+        **result,
+        "placed": f"{placed}: {section['participants']}",
+        "svg": opinion_map_chart(section, labels),
+        "caption": labels["opinion_map"],
+        "groups": [
+            {
+                "title": f"{labels['opinion_group']} {g['name']} · {labels['opinion_people']} {g['size']}",
+                "items": [
+                    {
+                        "text": f"#{r['contribution_id']} “{r['text']}”",
+                        "share": f"{round(100 * r['agree_share'])}% {labels['opinion_agree_share']}, "
+                        f"{round(100 * r['disagree_share'])}% {labels['opinion_disagree_share']}",
+                    }
+                    for r in g["representative"]
+                ],
+            }
+            for g in section["groups"]
+        ],
+        "tables": [
+            {
+                "title": labels["opinion_" + key],
+                "header": header,
+                "rows": [
+                    [
+                        f"#{c['contribution_id']} {c['text']}",
+                        *(f"{g.get('agree', 0)} / {g.get('disagree', 0)}" for g in c["groups"]),
+                    ]
+                    for c in section[key]
+                ],
+            }
+            for key in ("consensus", "divisive")
+            if section[key]
+        ],
+    }
+
+
 def _clusters(
     question: dict, labels: dict[str, str], languages: dict[int, str | None], seen: set[int]
 ) -> dict | None:
@@ -149,6 +212,7 @@ def _clusters(
                 "disagree": cluster["disagree"],
                 "supporters": cluster["supporters"],
                 "nodes": _tree(cluster["synthesis_html"], question, labels, languages, seen),
+                **_written_in(cluster, labels),
                 "contributions": [_contribution(c, labels) for c in cluster["contributions"]],
             }
             for cluster in question["clusters"]

@@ -2,8 +2,13 @@
 
 from dataclasses import dataclass
 
-from deliberate import validation
+from flask import current_app
+from flask_babel import gettext as _
+
+from deliberate import jobs, validation
 from deliberate.config import LANGUAGES
+from deliberate.errors import DomainError
+from deliberate.extensions import db
 from deliberate.reports.builder import build_report
 from deliberate.reports.renderers import FORMATS, render
 from deliberate.reports.translated import report_labels
@@ -30,3 +35,44 @@ def export(session: PanelSession, fmt: object, language: object) -> ReportFile:
     fmt = validation.choice(fmt, "format", tuple(FORMATS))
     language = validation.choice(language, "lang", LANGUAGES)
     return render_snapshot(build_report(session, language), fmt, language)
+
+
+# --- As jobs: the web and the command line share these ---------------------------------------------
+
+JOB = "deliberate.reports.jobs.export"
+
+
+def start_export(actor_id: int | None, session: PanelSession, fmt: object, language: object) -> dict:
+    """Enqueue the export (after the commit); the same request while one runs shares that job."""
+    from deliberate.access import EXPORTS
+
+    fmt = validation.choice(fmt, "format", tuple(FORMATS))
+    language = validation.choice(language, "lang", LANGUAGES)
+    return jobs.enqueue(
+        JOB,
+        session.id,
+        fmt,
+        language,
+        key=f"export:{session.id}:{fmt}:{language}",
+        user_id=actor_id,
+        session_id=session.id,
+        roles=EXPORTS,
+        language=language,
+    )
+
+
+def job_file(job) -> ReportFile:
+    """The file of a finished export job, or why there is none."""
+    if job.state == "failed":
+        raise DomainError(job.error_code or "invalid", job.error_message or "")
+    if job.state != "done":
+        raise DomainError("conflict", _("The report is still being made; try again in a moment."))
+    kept = jobs.result_file(job)
+    return ReportFile(kept.data, kept.media_type, kept.filename)
+
+
+def export_file(actor_id: int | None, session: PanelSession, fmt: object, language: object) -> ReportFile:
+    """Export as a job and wait for its file (the server keeps serving meanwhile)."""
+    started = start_export(actor_id, session, fmt, language)
+    db.session.commit()
+    return job_file(jobs.wait(started["id"], current_app.config["JOB_WAIT"]))

@@ -5,8 +5,11 @@ from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from deliberate.access import EXPORTS, require_role, role_in
+from deliberate.api import json_body
 from deliberate.errors import DomainError
+from deliberate.extensions import csrf, db
 from deliberate.i18n import asked_language, current_language
+from deliberate.jobs import views as job_views
 from deliberate.privacy.redact import public_authors
 from deliberate.reports import redact, service
 from deliberate.review import services as review
@@ -14,6 +17,7 @@ from deliberate.sessions.services import get_session
 
 api = Blueprint("reports_api", __name__, url_prefix="/api/v1/sessions")
 pages = Blueprint("reports", __name__)
+csrf.exempt(api)
 
 
 def register(app: Flask) -> None:
@@ -39,7 +43,21 @@ def export(code: str):
     session = get_session(code)
     require_role(current_user, session, EXPORTS)
     language = request.args.get("lang") or current_language()
-    return send(service.export(session, request.args.get("format", "html"), language))
+    # Built by a job; this request waits for it cooperatively, so the rooms keep moving.
+    return send(service.export_file(current_user.id, session, request.args.get("format", "html"), language))
+
+
+@api.route("/<code>/exports", methods=["POST"])
+def start_export(code: str):
+    """Start an export job (or join the identical one running): 202 with the job, to follow."""
+    body = json_body()
+    session = get_session(code)
+    require_role(current_user, session, EXPORTS)
+    job = service.start_export(
+        current_user.id, session, body.get("format", "html"), body.get("lang") or current_language()
+    )
+    db.session.commit()
+    return job_views.answer(job["id"], 202)
 
 
 @pages.route("/s/<code>/report")

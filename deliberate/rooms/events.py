@@ -17,6 +17,7 @@ from deliberate.realtime.publisher import room, user_room
 from deliberate.rooms import services
 from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.services import get_question
+from deliberate.translation import retry as translation_retry
 
 # Which questions each socket of this process has joined, to tell presence when it disconnects.
 _joined: dict[str, set[int]] = defaultdict(set)
@@ -37,6 +38,7 @@ def connect(auth: Any = None) -> bool:
 
         return projector(auth)  # a projector link's socket, or refused
     _broadcaster().start(socketio)
+    translation_retry.start(current_app._get_current_object(), socketio)
     join_room(user_room(current_user.id))  # the person's notifications, on every process
     connections = current_app.extensions["deliberate.connections"]
     connections.start_polling(

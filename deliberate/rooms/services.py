@@ -28,6 +28,7 @@ from deliberate.rooms import language as languages
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.rooms.views_model import contribution_view, hidden_stub, question_view
 from deliberate.sessions.models import QUESTION_STATUSES, Question
+from deliberate.translation import services as translations
 
 MAX_TEXT = 1000
 VOTE_VALUES = (1, -1, 0)
@@ -71,9 +72,12 @@ def room_state(question: Question, actor: User, role: str, language: str) -> dic
         db.select(Cluster).where(Cluster.question_id == question.id).order_by(Cluster.position, Cluster.id)
     ).all()
     figures = support(question.id)
+    translated = translations.for_contributions(contributions) if translations.enabled() else {}
     return {
         "question": question_view(question, language),
-        "contributions": [contribution_view(c, my_votes.get(c.id)) for c in contributions],
+        "contributions": [
+            contribution_view(c, my_votes.get(c.id), translated.get(c.id, {})) for c in contributions
+        ],
         "clusters": [with_support(c, figures) for c in clusters],
         "seq": question.seq,
     }
@@ -130,7 +134,12 @@ def post(
             raise
         return existing, False
     bump_seq(question)
-    outbox.publish(question.id, "contribution", contribution_view(contribution))
+    view = contribution_view(contribution, translations={})
+    # Its translations come later in a contribution event of their own, maybe even before this one
+    # leaves (an inline job runs at the commit): without the key, this one cannot erase them.
+    view.pop("translations", None)
+    outbox.publish(question.id, "contribution", view)
+    translations.contribution_written(contribution)
     return contribution, True
 
 
@@ -291,6 +300,7 @@ def update_question(actor: User, role: str, question: Question, changes: dict, l
             )
     if "synthesis" in changes:
         question.synthesis = validation.synthesis(changes["synthesis"])
+        translations.question_written(question)
     db.session.flush()
     outbox.publish(question.id, "question", question_view(question, language))
     return question

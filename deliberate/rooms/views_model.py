@@ -1,15 +1,17 @@
 """The contract's JSON shapes of a room: question, contribution, cluster, state."""
 
+from deliberate import translation
 from deliberate.clusters import synthesis as markdown
 from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution
 from deliberate.sessions.models import Question
+from deliberate.translation import services as translation_services
 
 
 def question_view(question: Question, language: str) -> dict:
-    return {
+    view = {
         "id": question.id,
         "position": question.position,
         "text": question.localised_text(language),
@@ -18,10 +20,16 @@ def question_view(question: Question, language: str) -> dict:
         "synthesis": question.synthesis or "",
         "synthesis_html": markdown.render(question.synthesis or ""),
     }
+    if translation.enabled():
+        view["translations"] = translation_services.for_question(question)
+    return view
 
 
-def contribution_view(contribution: Contribution, my_vote: int | None = None) -> dict:
-    return {
+def contribution_view(
+    contribution: Contribution, my_vote: int | None = None, translations: dict | None = None
+) -> dict:
+    """``translations`` (from ``translation.services.for_contributions``) spares a query per row."""
+    view = {
         "id": contribution.id,
         "question_id": contribution.question_id,
         "text": contribution.text,
@@ -35,6 +43,11 @@ def contribution_view(contribution: Contribution, my_vote: int | None = None) ->
         "cluster_id": contribution.cluster_id,
         "hidden": contribution.hidden,
     }
+    if translation.enabled():
+        if translations is None:
+            translations = translation_services.for_contribution(contribution)
+        view["translations"] = translations
+    return view
 
 
 def hidden_stub(contribution: Contribution) -> dict:
@@ -43,7 +56,7 @@ def hidden_stub(contribution: Contribution) -> dict:
 
 
 def cluster_view(cluster: Cluster) -> dict:
-    return {
+    view = {
         "id": cluster.id,
         "question_id": cluster.question_id,
         "label": cluster.label,
@@ -51,3 +64,6 @@ def cluster_view(cluster: Cluster) -> dict:
         "synthesis_html": markdown.render(cluster.synthesis or ""),
         "position": cluster.position,
     }
+    if translation.enabled():
+        view["translations"] = translation_services.for_cluster(cluster)
+    return view

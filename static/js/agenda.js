@@ -50,7 +50,8 @@ function drawLive() {
     window.location.assign(roomUrl(live.position));
     return;
   }
-  $("agenda-banner-text").textContent = fill(S.live, { n: live.position, text: live.text });
+  const text = (live.texts && live.texts[config.language]) || live.text;  // the reader's language
+  $("agenda-banner-text").textContent = fill(S.live, { n: live.position, text });
   const go = $("agenda-go");
   go.href = roomUrl(live.position);
   go.textContent = fill(S.go, { n: live.position });

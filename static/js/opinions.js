@@ -154,19 +154,25 @@ function soon(spread = 1000) {
   if (timer === null) timer = window.setTimeout(refresh, Math.random() * spread);
 }
 
+function pushed(payload) {
+  if (payload.question_id === config.questionId && payload.version !== version) soon();
+}
+
 function start() {
   const room = host();
-  if (room && room.live) {
-    room.live.socket.on("opinion_groups", (payload) => {
-      if (payload.question_id === config.questionId && payload.version !== version) soon();
-    });
+  if (room && typeof room.on === "function") {
+    // The room page's hooks: any server event, and each (re)join's fresh state (texts known then).
+    room.on("opinion_groups", pushed);
+    room.on("state", () => { draw(); soon(0); });
+  } else if (room && room.live) {
+    room.live.socket.on("opinion_groups", pushed);
     room.live.socket.on("connect", () => soon(0));
+    window.setTimeout(draw, 1500);  // the projector's texts arrive with its join
   }
-  // The texts come with the room state, which may arrive after the groups.
-  document.addEventListener("room:state", draw);
-  window.setTimeout(draw, 1500);
   soon(0);
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-else start();
+// This module may run before the page's room module (room.js, projector.js) has set up its
+// connection: start once the whole page has loaded.
+if (document.readyState === "complete") start();
+else window.addEventListener("load", start);

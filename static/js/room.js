@@ -281,8 +281,11 @@ const handlers = {
 
 const seenKey = `deliberate:seen:${config.questionId}`;
 
+// On a first visit nothing is "new": only what arrives from then on.
 function storedSeen() {
-  try { return Number(localStorage.getItem(seenKey) || 0); } catch { return 0; }
+  let stored = null;
+  try { stored = localStorage.getItem(seenKey); } catch { /* private mode */ }
+  return stored === null ? rememberSeen() : Number(stored);
 }
 
 function rememberSeen() {

@@ -147,3 +147,31 @@ def test_an_attendee_of_the_crowded_room_sees_no_selection_tools(log_in, crowd):
     expect(rows(page)).to_have_count(100)
     for tool in ("#bulk", "#contributions input.pick", "#contributions select.cluster-select"):
         expect(page.locator(tool)).to_have_count(0)
+
+
+def test_filters_by_language_and_role_combine_and_new_since_i_looked_shows_only_what_came_after(
+    moderator_page, crowd
+):
+    page = moderator_page
+    wanted = sum(1 for i in range(SIZE) if text_of(i)[1] == "es" and i % 10 == 0)  # Spanish panelists
+    page.select_option("#language-filter", "es")
+    page.select_option("#role-filter", "panelist")
+    expect(page.locator("#shown-count")).to_have_text(f"Showing 1–{min(100, wanted)} of {wanted}")
+    for row in rows(page).all()[:10]:
+        expect(row).to_have_attribute("lang", "es")
+        expect(row.locator(".badge-panelist")).to_have_count(1)
+    page.select_option("#language-filter", "")
+    page.select_option("#role-filter", "")
+
+    page.check("#new-filter")  # a first visit: nothing is new yet
+    expect(page.locator("#shown-count")).to_have_text("Showing 0–0 of 0")
+    text = f"Arrivée après coup {uuid.uuid4().hex[:6]}"
+    ack = page.evaluate(
+        "([q, text]) => window.deliberateRoom.live.request('post', {question_id: q, text, client_id: text})",
+        [crowd["question_id"], text],
+    )
+    assert ack["ok"], ack
+    page.uncheck("#new-filter")
+    page.check("#new-filter")
+    expect(page.locator("#shown-count")).to_have_text("Showing 1–1 of 1")
+    expect(rows(page)).to_have_text([re.compile(re.escape(text))])

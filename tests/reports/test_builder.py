@@ -52,6 +52,7 @@ QUESTION_KEYS = {
     "most_divisive",
     "activity",
     "footnotes",
+    "opinion_groups",
 }
 CLUSTER_KEYS = {
     "id",

@@ -228,3 +228,11 @@ def test_every_format_numbers_the_question_synthesis_notes_first():
     text = text_of(pypdf.PdfReader(io.BytesIO(render_pdf(report, DEFAULT_LABELS))))
     assert re.search(r"1\s*#104 “Train young workers", text)  # the page's footnote
     assert re.search(r"2\s*#101 “Il faut des fonds", text)
+
+
+def test_a_synthesis_in_another_language_is_tagged_and_marked_as_written():
+    report = make_report()
+    report["questions"][0]["synthesis_language"] = "es"
+    reader = pdf_of(report)
+    assert "es" in structure_languages(reader)
+    assert "Synthesis written in: es" in text_of(reader)

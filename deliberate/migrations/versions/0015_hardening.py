@@ -1,7 +1,7 @@
 """session versions, e-mail verification, exclusions, disconnect requests, projector embedding
 
 Revision ID: 0015_hardening
-Revises: i10_opinion_groups
+Revises: 0014_translations
 Create Date: 2026-12-01 21:10:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import deliberate.dbtypes
 
 revision = "0015_hardening"
-down_revision = "i10_opinion_groups"
+down_revision = "0014_translations"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,34 @@
+"""Suggested themes as a job: computed in a worker, never in the server's event loop."""
+
+from flask_babel import gettext as _
+
+from deliberate import jobs
+from deliberate.access import role_in
+from deliberate.accounts.models import User
+from deliberate.clusters import services
+from deliberate.errors import forbidden
+from deliberate.extensions import db
+from deliberate.sessions.services import get_question
+
+SUGGEST = "deliberate.clusters.jobs.suggest"
+
+
+def suggest(question_id: int, user_id: int) -> dict:
+    """The suggestions for the question, as the asker (role checked again: it may have changed)."""
+    question = get_question(question_id)
+    actor = db.session.get(User, user_id)
+    role = role_in(actor, question.session)
+    if role is None:
+        raise forbidden(_("Register for this session first."))
+    jobs.progress(0, 1)
+    found = services.suggestions(actor, role, question)
+    return {
+        "suggestions": [
+            {
+                "label": s.label,
+                "contribution_ids": s.contribution_ids,
+                "cluster_id": getattr(s, "cluster_id", None),
+            }
+            for s in found
+        ]
+    }

@@ -1,0 +1,93 @@
+"""A Spanish-speaking attendee reads a French contribution in Spanish, marked as a machine translation.
+
+Its own live server runs with Apertium (DELIBERATE_TRANSLATION=apertium; .ci/run installs it), so
+the rest of the browser suite keeps its translation-free server.
+"""
+
+import os
+import shutil
+import uuid
+
+import pytest
+import requests
+from browser.conftest import PASSWORD, SESSION
+from playwright.sync_api import expect
+from servers import Server, operator_env
+
+TRANSLATED = 30_000  # ms: the post, then Apertium's pipeline on a shared machine
+
+
+@pytest.fixture(scope="module")
+def translating_server(tmp_path_factory, chromium_path):
+    if shutil.which("apertium") is None:
+        message = "Apertium is not installed; apt-get install apertium apertium-fr-es apertium-eng-spa"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    folder = tmp_path_factory.mktemp("translating-server")
+    env = operator_env(
+        folder, database_url=f"sqlite:///{folder / 'db.sqlite3'}", secret_key="test", translation="apertium"
+    )
+    live = Server("the translating server", folder, env)
+    live.start("--demo")
+    yield live
+    live.stop()
+
+
+def sign_up(server, name, language):
+    email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@example.org"
+    http = requests.Session()
+    body = {"email": email, "name": name, "password": PASSWORD, "language": language}
+    assert http.post(f"{server.url}/api/v1/auth/signup", json=body, timeout=10).status_code == 201
+    assert http.post(f"{server.url}/api/v1/sessions/{SESSION}/register", json={}, timeout=10).ok
+    return email, http
+
+
+def room_page(browser, server, email):
+    context = browser.new_context(base_url=server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    page.goto(f"/s/{SESSION}/q/1")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+    return page
+
+
+def test_a_spanish_attendee_reads_a_french_contribution_in_spanish_with_the_original_one_click_away(
+    browser, translating_server
+):
+    french_email, _ = sign_up(translating_server, "Camille", "fr")
+    spanish_email, spanish_api = sign_up(translating_server, "Lucia", "es")
+    original = f"Les villes doivent protéger les parcs publics pour les enfants {uuid.uuid4().hex[:6]}."
+    camille = room_page(browser, translating_server, french_email)
+    lucia = room_page(browser, translating_server, spanish_email)
+
+    camille.fill("#post-text", original)
+    camille.select_option("#post-language", "fr")
+    camille.click("#post-submit")
+    found = lucia.locator("#contributions li[data-id]", has_text="enfants")
+    expect(found).to_have_count(1)
+    item = lucia.locator(f'#contributions li[data-id="{found.get_attribute("data-id")}"]')
+    lucia.check("#show-my-language")
+
+    text = item.locator(".contribution-text")
+    expect(item.locator(".translation-mark")).to_be_visible(timeout=TRANSLATED)
+    state = spanish_api.get(f"{translating_server.url}/api/v1/questions/1/state", timeout=10).json()
+    [stored] = [c for c in state["contributions"] if c["text"] == original]
+    spanish = stored["translations"]["es"]
+    assert spanish["provider"] == "apertium" and spanish["text"] != original
+    expect(text).to_have_text(spanish["text"])
+    expect(text).to_have_attribute("lang", "es")
+    expect(item.locator(".translation-mark")).to_contain_text("apertium")
+
+    item.locator(".show-original").click()  # the original, one action away
+    expect(text).to_have_text(original)
+    expect(text).to_have_attribute("lang", "fr")
+
+    lucia.reload()  # the choice is remembered
+    expect(lucia.locator("#show-my-language")).to_be_checked()
+    expect(lucia.locator("#contributions li[data-id]", has_text=spanish["text"][:20])).to_have_count(1)
