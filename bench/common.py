@@ -113,7 +113,8 @@ def session_cookie(user_id: int) -> str:
     app = Flask("cookie")
     app.secret_key = SECRET
     serializer = app.session_interface.get_signing_serializer(app)
-    return "session=" + serializer.dumps({"_user_id": str(user_id), "_fresh": True})
+    # "id:version": the session version of a fresh account is 0 (see accounts/models.py).
+    return "session=" + serializer.dumps({"_user_id": f"{user_id}:0", "_fresh": True})
 
 
 @contextmanager
