@@ -71,3 +71,14 @@ def test_the_pdf_report_has_the_section(report):
 def test_the_labels_are_translated(app, language):
     with app.app_context():
         assert report_labels(language)["opinion_groups"] != report_labels("en")["opinion_groups"]
+
+
+def test_a_published_version_leaves_out_what_was_hidden_since(report, camps):
+    from deliberate.reports.redact import without
+
+    data, _labels = report
+    unites = camps.contributions[1]
+    section = without(data, {unites})["questions"][0]["opinion_groups"]
+
+    assert unites not in [c["contribution_id"] for c in section["consensus"]]
+    assert unites in [c["contribution_id"] for c in data["questions"][0]["opinion_groups"]["consensus"]]
