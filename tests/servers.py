@@ -28,8 +28,23 @@ def operator_env(folder: Path, **settings: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DELIBERATE_")}
     env["DELIBERATE_INSTANCE_PATH"] = str(folder)
     env["PYTHONUNBUFFERED"] = "1"
+    # One test script plays a whole hall from one address, logging the same people in test after test:
+    # the per-address and per-person throttles (tested in-process, tests/accounts/test_hardening.py)
+    # are set wide here unless a test asks for its own.
+    env.update({f"DELIBERATE_{name}": value for name, value in TEST_THROTTLES.items()})
     env.update({f"DELIBERATE_{name.upper()}": value for name, value in settings.items()})
     return env
+
+
+TEST_THROTTLES = {
+    "RATE_LOGIN_IP": "10000/minute",
+    "RATE_LOGIN_ACCOUNT": "10000/minute",
+    "RATE_SIGNUP_IP": "10000/minute",
+    "RATE_STATE_READS": "10000/minute",
+    "RATE_JOINS": "10000/minute",
+    "SOCKETS_PER_PERSON": "50",
+    "RATE_VOTES": "100000",
+}
 
 
 class Server:

@@ -194,7 +194,10 @@ def test_a_dropped_connection_reconnects_rejoins_replaces_state_and_sends_what_w
     typed = unique("Écrit hors ligne")
     post(alice, typed)
     expect(alice.locator("#contributions li.is-pending", has_text=typed)).to_have_count(1)
-    pending = alice.evaluate(f"JSON.parse(localStorage.getItem('deliberate:pending:{question_id}'))")
+    # Kept under the person's own key (deliberate:pending:PERSON:QUESTION), never a shared one.
+    key = alice.evaluate(f"`deliberate:pending:${{document.body.dataset.person}}:{question_id}`")
+    assert alice.evaluate("document.body.dataset.person") not in ("", None)
+    pending = alice.evaluate(f"JSON.parse(localStorage.getItem('{key}'))")
     assert [p["text"] for p in pending] == [typed]
 
     # Meanwhile the room moves on without her.
@@ -216,7 +219,7 @@ def test_a_dropped_connection_reconnects_rejoins_replaces_state_and_sends_what_w
     for page in (alice, bruno, mona):
         expect(item(page, typed)).to_have_count(1, timeout=LIVE)
     expect(alice.locator("#contributions li.is-pending")).to_have_count(0)
-    assert alice.evaluate(f"localStorage.getItem('deliberate:pending:{question_id}')") == "[]"
+    assert alice.evaluate(f"localStorage.getItem('{key}')") == "[]"
 
     # It was sent with its original client_id: sending that again gives back the same contribution.
     shown_id = int(item(alice, typed).get_attribute("data-id"))
