@@ -51,9 +51,11 @@ def get_version(session: PanelSession, number: object) -> ReportVersion:
     version = db.session.scalar(
         db.select(ReportVersion)
         .options(
-            joinedload(ReportVersion.submitted_by),
-            joinedload(ReportVersion.decided_by),
-            selectinload(ReportVersion.comments).joinedload(ReviewComment.author),
+            # selectin, not joined: decide() refreshes the version FOR UPDATE, which PostgreSQL refuses
+            # over the nullable side of an outer join (decided_by).
+            selectinload(ReportVersion.submitted_by),
+            selectinload(ReportVersion.decided_by),
+            selectinload(ReportVersion.comments).selectinload(ReviewComment.author),
         )
         .where(ReportVersion.session_id == session.id, ReportVersion.number == number)
     )
