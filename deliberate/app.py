@@ -12,16 +12,23 @@ from werkzeug.exceptions import HTTPException
 from deliberate import api as api_errors
 from deliberate import translation, webdefences
 from deliberate.config import load_config
-from deliberate.database import engine_options, init_database, normalise_url
+from deliberate.database import engine_options, init_database, normalise_url, retrying
 from deliberate.errors import DomainError
 from deliberate.extensions import babel, csrf, db, limiter, login_manager, socketio
 from deliberate.i18n import LANGUAGE_NAMES, current_language, select_locale
 from deliberate.paths import resource_dir
 
 
+class Deliberate(Flask):
+    def dispatch_request(self):
+        """A view runs again when the database refused its transaction as stale (see ``retrying``):
+        the request's throttles and checks ran once, before it."""
+        return retrying(super().dispatch_request, socketio.sleep)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get("DELIBERATE_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH")
-    app = Flask(
+    app = Deliberate(
         "deliberate",
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),

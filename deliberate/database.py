@@ -1,6 +1,8 @@
 """Engine set-up and schema migrations."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -8,10 +10,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from deliberate.extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+T = TypeVar("T")
+
+# SQLite: SQLITE_BUSY (5) and its extended codes, among them SQLITE_BUSY_SNAPSHOT (517). PostgreSQL:
+# serialization_failure and deadlock_detected. Both mean "nothing was written, run it again".
+_SQLITE_BUSY = 5
+_POSTGRES_RETRYABLE = {"40001", "40P01"}
+ATTEMPTS = 4
 
 
 def normalise_url(url: str) -> str:
@@ -49,6 +61,45 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether the database refused a transaction only because another one got in first."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == _SQLITE_BUSY
+    return getattr(original, "pgcode", None) in _POSTGRES_RETRYABLE
+
+
+def _count_commit(session) -> None:
+    session.info["commits"] = session.info.get("commits", 0) + 1
+
+
+event.listen(Session, "after_commit", _count_commit)
+
+
+def retrying(unit: Callable[[], T], pause: Callable[[float], object]) -> T:
+    """Run ``unit`` (one unit of work ending in its commit) again when the database refused it as
+    stale, after a rollback and a short pause, as long as nothing of it was committed yet.
+
+    In WAL mode, SQLite cannot let a transaction that has read write once another connection (a
+    worker process, another green thread) has committed since: it answers SQLITE_BUSY_SNAPSHOT
+    at once, which no busy timeout waits out. Broadcasts and job enqueues wait for the commit
+    (``realtime.outbox``), so running the unit again repeats nothing anyone has seen.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        commits = db.session.info.get("commits", 0)
+        try:
+            return unit()
+        except DBAPIError as error:
+            if attempt == ATTEMPTS or not is_transient(error) or db.session.info.get("commits", 0) != commits:
+                raise
+            db.session.rollback()
+            pause(0.005 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def init_database(app: Flask) -> None:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from deliberate import jobs
+from deliberate.database import retrying
 from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError
 from deliberate.extensions import db
@@ -119,9 +120,13 @@ def _run(app: Flask, job: Job, beat: _Beat) -> None:
             app.extensions["deliberate.publisher"].emit("job", shown, [user_room(u) for u in askers])
 
     jobs._reporter.append(report)
-    try:
+    def work() -> Any:
         result = jobs.resolve(name)(*args)
         db.session.commit()
+        return result
+
+    try:
+        result = retrying(work, time.sleep)
         outcome: dict[str, Any] = {"state": "done", "result": result}
     except DomainError as error:
         db.session.rollback()
@@ -136,15 +141,19 @@ def _run(app: Flask, job: Job, beat: _Beat) -> None:
         }
     finally:
         jobs._reporter.pop()
-    job = db.session.get(Job, job_id)
-    db.session.refresh(job)
-    for field, value in outcome.items():
-        setattr(job, field, value)
-    if outcome["state"] == "done" and job.total:
-        job.done = job.total
-    job.finished_at = utcnow()
-    db.session.commit()
-    tell(app, job)
+
+    def record() -> Job:
+        job = db.session.get(Job, job_id)
+        db.session.refresh(job)
+        for field, value in outcome.items():
+            setattr(job, field, value)
+        if outcome["state"] == "done" and job.total:
+            job.done = job.total
+        job.finished_at = utcnow()
+        db.session.commit()
+        return job
+
+    tell(app, retrying(record, time.sleep))
 
 
 def worker_died(app: Flask, job_id: str) -> bool:

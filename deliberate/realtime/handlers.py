@@ -1,7 +1,8 @@
 """Socket event handlers: one decorator gives every event the same answer discipline.
 
 Each handler parses its payload, checks the caller's role, calls one service and returns a dict; the
-decorator commits, answers ``{"ok": true, ...}``, and turns any failure into ``{"ok": false, "error"}``
+decorator commits (running the handler again if the database refused it as stale, see
+``database.retrying``), answers ``{"ok": true, ...}``, and turns any failure into ``{"ok": false, "error"}``
 after rolling back, so a bad payload never leaves a partial write.
 """
 
@@ -14,6 +15,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from deliberate.database import retrying
 from deliberate.errors import DomainError, invalid
 from deliberate.extensions import db, socketio
 
@@ -34,9 +36,13 @@ def handler(name: str) -> Callable:
                     raise invalid(_("The payload must be a JSON object."))
                 if not current_user.is_authenticated:
                     raise DomainError("unauthenticated", _("Log in first."))
-                result = function(payload)
-                db.session.commit()
-                return {"ok": True, **result}
+
+                def unit() -> dict:
+                    result = function(payload)
+                    db.session.commit()
+                    return result
+
+                return {"ok": True, **retrying(unit, socketio.sleep)}
             except DomainError as error:
                 db.session.rollback()
                 return {"ok": False, "error": error.as_dict()}

@@ -1,3 +1,5 @@
+import sqlite3
+
 import pytest
 from helpers import post
 
@@ -69,3 +71,32 @@ def test_a_vote_without_a_contribution_id_is_invalid(joined, make_member):
 
 def test_an_unregistered_person_may_not_vote(connect, make_user, contribution_id):
     assert vote(connect(make_user("Stranger")), contribution_id, 1)["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"])
+def test_a_vote_survives_a_write_that_another_process_commits_while_it_runs(
+    app, joined, make_member, contribution_id, monkeypatch
+):
+    """The embedded default runs worker processes on the same SQLite file: when one of them commits
+    between the handler's first read and its first write, SQLite refuses the now stale transaction
+    (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out); the handler must run it again."""
+    from deliberate.rooms import services
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    real_vote, calls = services.vote, []
+
+    def vote_while_a_worker_writes(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:  # the handler has read (its snapshot is taken): another process writes
+            other = sqlite3.connect(path)
+            other.execute("PRAGMA user_version = 42")  # any write at all
+            other.commit()
+            other.close()
+        return real_vote(*args, **kwargs)
+
+    monkeypatch.setattr(services, "vote", vote_while_a_worker_writes)
+    voter = joined(make_member())
+    ack = vote(voter, contribution_id, 1)
+    assert (ack["ok"], ack["agree"], len(calls)) == (True, 1, 2)
+    monkeypatch.setattr(services, "vote", real_vote)
+    assert vote(voter, contribution_id, 1)["agree"] == 1  # stored once

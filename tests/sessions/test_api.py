@@ -1,5 +1,7 @@
 """The session API: registration is mandatory, then the five questions in the person's language."""
 
+import sqlite3
+
 import pytest
 
 from deliberate.sessions import demo_content
@@ -142,3 +144,31 @@ def test_session_lists_its_languages_original_first(attendee):
 
 def test_session_tells_the_readers_role(attendee):
     assert attendee.get(SESSION).get_json()["role"] == "attendee"
+
+
+def test_a_registration_survives_a_write_that_another_process_commits_while_it_runs(
+    app, login, make_user, demo_session, monkeypatch
+):
+    """A route is a unit of work too: a worker process committing between its read and its write
+    makes SQLite refuse the stale transaction, and the view runs again (see the same test for votes)."""
+    from deliberate.sessions import services
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    real_register, calls = services.register, []
+
+    def register_while_a_worker_writes(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            other = sqlite3.connect(path)
+            other.execute("PRAGMA user_version = 42")  # any write at all
+            other.commit()
+            other.close()
+        return real_register(*args, **kwargs)
+
+    monkeypatch.setattr(services, "register", register_while_a_worker_writes)
+    http = login(make_user())
+
+    response = http.post(f"{SESSION}/register", json={})
+
+    assert (response.status_code, response.get_json(), len(calls)) == (201, {"role": "attendee"}, 2)
+    assert http.get(SESSION).status_code == 200
