@@ -3,8 +3,6 @@ questions or more versions make the answer longer, never the number of round tri
 
 from contextlib import contextmanager
 
-import pytest
-
 from deliberate.extensions import db
 
 CODE = "uclg-1-3-2"
@@ -71,11 +69,6 @@ def build_statements(app, session_id: int) -> int:
     return len(statements)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the opinion-groups section (deliberate/opinions/report.py) still reads its stored groups, "
-    "their fingerprint and, when stale, the vote matrix once per question: 3 statements a question",
-)
 def test_the_report_builder_does_not_query_per_question(app, filled, demo_session):
     before = build_statements(app, demo_session.id)
     add_questions(app, demo_session.id, 4)

@@ -7,11 +7,11 @@ def group_name(group_id: int) -> str:
     return chr(ord("A") + group_id % 26)
 
 
-def report_section(question_id: int, by_id: dict[int, dict]) -> dict:
+def report_section(result: dict, by_id: dict[int, dict]) -> dict:
     """Groups with sizes and representative contributions, the consensus and divisive contributions
-    with their counts per group, and the map's points (no identities). ``by_id``: the report's
-    visible contributions, so a contribution hidden since the groups were computed is left out."""
-    result = services.current(question_id)
+    with their counts per group, and the map's points (no identities). ``result``: the question's
+    groups as ``services.current_many`` gives them; ``by_id``: the report's visible contributions,
+    so a contribution hidden since the groups were computed is left out."""
     names = {g["id"]: group_name(g["id"]) for g in result["groups"]}
 
     def figures(cid: int) -> dict:

@@ -35,17 +35,39 @@ def _visible(question_id: int):
 
 def fingerprint(question_id: int) -> str:
     """Changes whenever a vote, or the set of visible contributions, changes (two cheap queries)."""
-    votes, latest = db.session.execute(
-        select(func.count(Vote.id), func.max(Vote.updated_at))
-        .join(Contribution, Contribution.id == Vote.contribution_id)
-        .where(*_visible(question_id))
-    ).one()
-    shown, id_sum = db.session.execute(
-        select(func.count(Contribution.id), func.coalesce(func.sum(Contribution.id), 0)).where(
-            *_visible(question_id)
+    return fingerprints([question_id])[question_id]
+
+
+def fingerprints(question_ids: list[int]) -> dict[int, str]:
+    """``fingerprint`` of several questions, in the same two queries however many there are."""
+    visible = (Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False))
+    votes = {
+        question_id: (count, latest)
+        for question_id, count, latest in db.session.execute(
+            select(Contribution.question_id, func.count(Vote.id), func.max(Vote.updated_at))
+            .join(Contribution, Contribution.id == Vote.contribution_id)
+            .where(*visible)
+            .group_by(Contribution.question_id)
         )
-    ).one()
-    return f"{votes}:{iso(latest) if latest else '-'}:{shown}:{id_sum}"
+    }
+    shown = {
+        question_id: (count, id_sum)
+        for question_id, count, id_sum in db.session.execute(
+            select(
+                Contribution.question_id,
+                func.count(Contribution.id),
+                func.coalesce(func.sum(Contribution.id), 0),
+            )
+            .where(*visible)
+            .group_by(Contribution.question_id)
+        )
+    }
+    marks = {}
+    for question_id in question_ids:
+        count, latest = votes.get(question_id, (0, None))
+        contributions, id_sum = shown.get(question_id, (0, 0))
+        marks[question_id] = f"{count}:{iso(latest) if latest else '-'}:{contributions}:{id_sum}"
+    return marks
 
 
 def vote_matrix(question_id: int) -> tuple[list[tuple[int, int, int]], list[int]]:
@@ -53,13 +75,25 @@ def vote_matrix(question_id: int) -> tuple[list[tuple[int, int, int]], list[int]
 
     A withdrawn vote (0) counts as a pass, as Pol.is counts a pass: seen, no side taken.
     """
-    ids = list(db.session.scalars(select(Contribution.id).where(*_visible(question_id))))
-    votes = db.session.execute(
-        select(Vote.user_id, Vote.contribution_id, Vote.value)
+    return vote_matrices([question_id])[question_id]
+
+
+def vote_matrices(question_ids: list[int]) -> dict[int, tuple[list[tuple[int, int, int]], list[int]]]:
+    """``vote_matrix`` of several questions, in two queries."""
+    visible = (Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False))
+    matrices: dict[int, tuple[list, list]] = {question_id: ([], []) for question_id in question_ids}
+    for question_id, contribution_id in db.session.execute(
+        select(Contribution.question_id, Contribution.id).where(*visible).order_by(Contribution.id)
+    ):
+        matrices[question_id][1].append(contribution_id)
+    for question_id, *vote in db.session.execute(
+        select(Contribution.question_id, Vote.user_id, Vote.contribution_id, Vote.value)
         .join(Contribution, Contribution.id == Vote.contribution_id)
-        .where(*_visible(question_id))
-    ).all()
-    return [tuple(v) for v in votes], ids
+        .where(*visible)
+        .order_by(Vote.id)
+    ):
+        matrices[question_id][0].append(tuple(vote))
+    return matrices
 
 
 def stored(question_id: int) -> OpinionGroups | None:
@@ -88,11 +122,26 @@ def recompute(question: Question | int) -> tuple[OpinionGroups, bool]:
 
 def current(question_id: int) -> dict:
     """The groups as the votes stand now, without writing: the stored ones when still current."""
-    row = stored(question_id)
-    if row is not None and row.fingerprint == fingerprint(question_id):
-        return row.result
-    votes, ids = vote_matrix(question_id)
-    return math.compute(votes, ids, previous=row.result if row is not None else None)
+    return current_many([question_id])[question_id]
+
+
+def current_many(question_ids: list[int]) -> dict[int, dict]:
+    """``current`` for several questions: three queries, two more when some are stale."""
+    rows = {
+        row.question_id: row
+        for row in db.session.scalars(
+            select(OpinionGroups).where(OpinionGroups.question_id.in_(question_ids))
+        )
+    }
+    marks = fingerprints(question_ids)
+    results = {
+        question_id: row.result for question_id, row in rows.items() if row.fingerprint == marks[question_id]
+    }
+    stale = [question_id for question_id in question_ids if question_id not in results]
+    for question_id, (votes, ids) in (vote_matrices(stale) if stale else {}).items():
+        row = rows.get(question_id)
+        results[question_id] = math.compute(votes, ids, previous=row.result if row is not None else None)
+    return results
 
 
 def group_of(result: dict, user_id: int) -> int | None:

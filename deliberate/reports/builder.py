@@ -15,6 +15,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.dbtypes import iso
 from deliberate.extensions import db
 from deliberate.labels import detail_names
+from deliberate.opinions import services as opinions
 from deliberate.opinions.report import report_section as opinion_groups
 from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution, Vote
@@ -54,7 +55,8 @@ def build_report(session: PanelSession, language: str, now: datetime | None = No
 
 
 def _questions(session: PanelSession, language: str) -> list[dict]:
-    """Every question's part: three queries for the whole session, however many questions it has."""
+    """Every question's part: a fixed number of queries for the whole session, however many questions
+    it has (three, and those of ``opinions.current_many``)."""
     question_ids = [q.id for q in session.questions]
     clusters: dict[int, list[Cluster]] = defaultdict(list)
     for cluster in db.session.scalars(
@@ -76,8 +78,11 @@ def _questions(session: PanelSession, language: str) -> list[dict]:
         .where(Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False), Vote.value != 0)
     ):
         votes[question_id].append(tuple(vote))
+    groups = opinions.current_many(question_ids)
     return [
-        _question(q, language, clusters[q.id], rows[q.id], votes[q.id], session.original_language)
+        _question(
+            q, language, clusters[q.id], rows[q.id], votes[q.id], groups[q.id], session.original_language
+        )
         for q in session.questions
     ]
 
@@ -103,6 +108,7 @@ def _question(
     clusters: list[Cluster],
     rows: list[tuple[Contribution, User]],
     votes: list[tuple],
+    groups: dict,
     original_language: str,
 ) -> dict:
     labels = {c.id: c.label for c in clusters}
@@ -169,7 +175,7 @@ def _question(
         )[:TOP],
         "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
         "footnotes": footnotes,
-        "opinion_groups": opinion_groups(question.id, by_id),
+        "opinion_groups": opinion_groups(groups, by_id),
     }
 
 
