@@ -1,4 +1,4 @@
-"""The report builder and the review list pages read the database in a fixed number of queries: more
+"""The report builder, the review list pages and the audit log read the database in a fixed number of queries: more
 questions or more versions make the answer longer, never the number of round trips larger."""
 
 from contextlib import contextmanager
@@ -120,3 +120,27 @@ def test_a_version_page_does_not_query_per_comment(filled, login):
     add_comment("Third", by=organiser)
 
     assert page_statements() == one_comment
+
+
+def test_the_audit_log_does_not_query_per_entry(app, filled, login, make_user):
+    from deliberate.accounts.models import User
+    from deliberate.audit.services import record
+
+    organiser = login(filled.people["olga"])
+
+    def log_statements() -> tuple[int, int]:
+        with counted(organiser.application) as page:
+            assert organiser.get(f"/organiser/sessions/{CODE}/audit").status_code == 200
+        with counted(organiser.application) as api:
+            assert organiser.get(f"/api/v1/sessions/{CODE}/audit").status_code == 200
+        return len(page), len(api)
+
+    before = log_statements()
+    # Entries by people who never acted before: each actor would be one more query if loaded lazily.
+    people = [make_user(f"Actor{n}") for n in range(3)]
+    with app.app_context():
+        for person in people:
+            record("role_granted", db.session.get(User, person.id), filled.session_id, role="moderator")
+        db.session.commit()
+
+    assert log_statements() == before

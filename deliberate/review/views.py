@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from deliberate.access import MODERATING, REVIEWS, require_organiser, require_role
 from deliberate.api import json_body
-from deliberate.audit.models import AuditEntry
+from deliberate.audit import services as audit
 from deliberate.dbtypes import iso
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
@@ -116,9 +116,7 @@ def api_decide(code: str, number: int):
 def api_audit(code: str):
     require_organiser(current_user)
     session = get_session(code)
-    entries = db.session.scalars(
-        db.select(AuditEntry).where(AuditEntry.session_id == session.id).order_by(AuditEntry.id)
-    ).all()
+    entries = audit.entries(session.id)
     return jsonify(
         {
             "entries": [

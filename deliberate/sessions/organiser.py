@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from deliberate.access import require_organiser
 from deliberate.accounts.services import find_by_email
-from deliberate.audit.models import AuditEntry
+from deliberate.audit import services as audit_log
 from deliberate.config import LANGUAGES
 from deliberate.errors import DomainError
 from deliberate.extensions import db
@@ -157,10 +157,5 @@ def roles(code: str):
 @bp.route("/sessions/<code>/audit")
 def audit(code: str):
     session = services.get_session(code)
-    entries = db.session.scalars(
-        db.select(AuditEntry)
-        .where(AuditEntry.session_id == session.id)
-        .order_by(AuditEntry.id.desc())
-        .limit(500)
-    ).all()
+    entries = audit_log.entries(session.id, newest_first=True, limit=500)
     return render_template("organiser/audit.html", session=session, entries=entries)
