@@ -19,6 +19,7 @@ from deliberate.opinions import services as opinions
 from deliberate.opinions.report import report_section as opinion_groups
 from deliberate.privacy.names import display_name
 from deliberate.rooms.models import Contribution, Vote
+from deliberate.rooms.views_model import contribution_fields
 from deliberate.sessions.models import PanelSession, Question
 
 FORMAT_VERSION = 1
@@ -88,18 +89,7 @@ def _questions(session: PanelSession, language: str) -> list[dict]:
 
 
 def _contribution(c: Contribution, author: str, cluster_label: str | None) -> dict:
-    return {
-        "id": c.id,
-        "text": c.text,
-        "author": author,
-        "role": c.author_role,
-        "language": c.language,
-        "created_at": iso(c.created_at),
-        "agree": c.agree,
-        "disagree": c.disagree,
-        "cluster_id": c.cluster_id,
-        "cluster_label": cluster_label,
-    }
+    return {**contribution_fields(c, author), "cluster_label": cluster_label}
 
 
 def _question(

@@ -25,6 +25,21 @@ def question_view(question: Question, language: str) -> dict:
     return view
 
 
+def contribution_fields(contribution: Contribution, author: str) -> dict:
+    """What the room, the report (and so its CSV) all say of a contribution, in one shape."""
+    return {
+        "id": contribution.id,
+        "text": contribution.text,
+        "author": author,
+        "role": contribution.author_role,
+        "language": contribution.language,
+        "created_at": iso(contribution.created_at),
+        "agree": contribution.agree,
+        "disagree": contribution.disagree,
+        "cluster_id": contribution.cluster_id,
+    }
+
+
 def contribution_view(
     contribution: Contribution, my_vote: int | None = None, translations: dict | None = None
 ) -> dict:
@@ -32,15 +47,8 @@ def contribution_view(
     view = {
         "id": contribution.id,
         "question_id": contribution.question_id,
-        "text": contribution.text,
-        "author": display_name(contribution.author),
-        "role": contribution.author_role,
-        "language": contribution.language,
-        "created_at": iso(contribution.created_at),
-        "agree": contribution.agree,
-        "disagree": contribution.disagree,
+        **contribution_fields(contribution, display_name(contribution.author)),
         "my_vote": my_vote,
-        "cluster_id": contribution.cluster_id,
         "hidden": contribution.hidden,
     }
     if translation.enabled():

@@ -306,3 +306,16 @@ def test_a_question_without_contributions_has_zero_figures_and_empty_lists(repor
     assert empty["participation"] == {"participants": 0, "contributions": 0, "votes": 0}
     for key in ("clusters", "unclustered", "most_agreed", "most_divisive", "activity", "footnotes"):
         assert empty[key] == [], key
+
+
+def test_a_contribution_reads_the_same_in_the_room_and_in_the_report(first, filled, connect):
+    """One shape feeds the room, the report and its CSV: every field the two share is equal."""
+    room = connect(filled.people["mona"])
+    state = room.emit("join", {"question_id": first["id"]}, callback=True)["state"]
+    in_room = {c["id"]: c for c in state["contributions"]}
+    in_report = {c["id"]: c for c in all_contributions(first)}
+
+    shared = CONTRIBUTION_KEYS - {"cluster_label"}
+    assert in_report and set(in_report) <= set(in_room)
+    for cid, contribution in in_report.items():
+        assert {k: in_room[cid][k] for k in shared} == {k: contribution[k] for k in shared}
