@@ -25,17 +25,21 @@ This module sits low, beside ``realtime/``: it knows no area, and areas know onl
 from __future__ import annotations
 
 import importlib
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from sqlalchemy import update
 
-from deliberate.dbtypes import iso
+from deliberate.dbtypes import iso, utcnow
 from deliberate.errors import not_found
 from deliberate.extensions import db, socketio
 from deliberate.jobs.models import ACTIVE, Job, JobFile
+
+log = logging.getLogger(__name__)
 
 _KEY = "deliberate.jobs"
 BACKEND = "deliberate.jobs.backend"
@@ -226,7 +230,29 @@ def _send_after_commit(session) -> None:
         return
     chosen = backend()
     for job_id in pending:
-        chosen.submit(job_id)
+        try:
+            chosen.submit(job_id)
+        except Exception:  # the queue is away (Redis down): say so rather than leave it waiting
+            log.exception("job %s could not be queued", job_id)
+            _unqueued(job_id)
+
+
+def _unqueued(job_id: str) -> None:
+    """Fail a committed job that its backend would not take; the asker may ask again."""
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.state == "queued")
+                .values(
+                    state="failed",
+                    error_code="invalid",
+                    error_message=_("The job could not be queued; try again in a moment."),
+                    finished_at=utcnow(),
+                )
+            )
+    except Exception:
+        log.exception("job %s could not be marked as failed", job_id)
 
 
 def _discard(session, _previous_transaction) -> None:

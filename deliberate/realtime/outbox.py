@@ -4,6 +4,7 @@ A rolled-back change therefore never reaches a room, and a room never hears of a
 database can show it to a client that reloads.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,8 @@ from deliberate.extensions import db
 from deliberate.realtime.publisher import rooms
 
 _KEY = "deliberate.outbox"
+
+log = logging.getLogger(__name__)
 
 
 def _outbox() -> list[Callable[[], None]]:
@@ -66,9 +69,17 @@ def memberships_changed(user_id: int) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send(session) -> None:
+    """Each send is on its own: a failing one (Redis down, say) is logged and the others still go.
+
+    The change is committed by then, so a failure here must not turn its answer into an error: the
+    rooms converge from the stored state (a reconnect, the next tally of that contribution).
+    """
     pending = session.info.pop(_KEY, [])
     for send in pending:
-        send()
+        try:
+            send()
+        except Exception:
+            log.exception("an event after a commit could not be sent")
 
 
 @event.listens_for(Session, "after_soft_rollback")

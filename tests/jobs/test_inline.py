@@ -141,3 +141,25 @@ def test_the_report_download_of_the_contract_still_answers_with_the_file(make_me
     response = login(make_member("rapporteur")).get(f"/api/v1/sessions/{demo_session.code}/report?format=md")
 
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/markdown")
+
+
+class Refusing:
+    """A backend whose queue is away (Redis down)."""
+
+    def submit(self, job_id: str) -> None:
+        raise ConnectionError("Redis is down")
+
+
+def test_a_job_its_backend_refuses_fails_with_a_message_instead_of_waiting_forever(app, make_user):
+    asker = make_user("Ana")
+    app.extensions[jobs.BACKEND] = Refusing()
+    with app.app_context():
+        job = jobs.enqueue("deliberate.jobs.samples.count", 3, user_id=asker.id)
+        db.session.commit()
+        db.session.remove()
+        refused = jobs.get(job["id"])
+
+        assert (refused.state, refused.error_message) == (
+            "failed",
+            _("The job could not be queued; try again in a moment."),
+        )

@@ -100,3 +100,21 @@ def test_a_vote_survives_a_write_that_another_process_commits_while_it_runs(
     assert (ack["ok"], ack["agree"], len(calls)) == (True, 1, 2)
     monkeypatch.setattr(services, "vote", real_vote)
     assert vote(voter, contribution_id, 1)["agree"] == 1  # stored once
+
+
+def test_a_vote_whose_tally_cannot_be_sent_after_its_commit_is_still_answered_and_kept(
+    app, joined, make_member, contribution_id, monkeypatch
+):
+    """Redis away after the commit: the tally mark raises, the vote is stored, so the ack says so."""
+    broadcaster = app.extensions["deliberate.broadcaster"]
+
+    def redis_down(*_args):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(broadcaster, "mark_tallies", redis_down)
+    voter = joined(make_member())
+    ack = vote(voter, contribution_id, 1)
+    monkeypatch.undo()
+
+    assert (ack["ok"], ack["agree"]) == (True, 1)
+    assert vote(joined(make_member()), contribution_id, 1)["agree"] == 2
