@@ -1,0 +1,130 @@
+"""The embedded default as ``deliberate serve`` runs it: one eventlet process, SQLite, its own local
+worker processes writing to the same database file.
+
+The in-process socket suites run in threading mode; this one drives the same room through a real
+eventlet server while a worker process writes (an export's progress, the opinion groups), which is
+where SQLite's single writer and the cooperative loop meet: every vote must still be answered and
+counted once.
+"""
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from multiprocess.deployment import SESSION, Member, sign_up, wait_until
+from servers import Server, operator_env
+
+VOTERS = 4
+POSTS = 12
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("embedded")
+    server = Server(
+        "embedded",
+        folder,
+        operator_env(folder, secret_key="embedded-secret", job_workers="1", rate_posts="100000"),
+    )
+    server.start("--demo")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def people(embedded) -> Iterator:
+    made: list[Member] = []
+
+    def make(name: str, role: str = "attendee") -> Member:
+        member = sign_up(embedded.url, name)
+        if role != "attendee":
+            embedded.cli("grant", SESSION, member.email, role)
+        member.connect(embedded.url)
+        made.append(member)
+        return member
+
+    yield make
+    for member in made:
+        member.disconnect()
+
+
+def question_id(member: Member, position: int) -> int:
+    answer = member.http.get(f"{member.base_url}/api/v1/sessions/{SESSION}", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return next(q["id"] for q in answer.json()["questions"] if q["position"] == position)
+
+
+def test_the_server_runs_in_eventlet_on_sqlite_with_its_own_workers(embedded):
+    assert "(eventlet, sockets patched)" in embedded.log_text()
+    assert list(embedded.folder.glob("*.sqlite3")), (
+        "the embedded default keeps its database in the instance folder"
+    )
+
+
+def test_votes_cast_while_a_worker_writes_are_all_answered_and_counted_once(people):
+    moderator = people("Mona", role="moderator")
+    question = question_id(moderator, 1)
+    moderator.join(question)
+    ids = [moderator.post(question, f"Proposal number {n} for the panel")["id"] for n in range(POSTS)]
+    voters = [people(f"Voter{n}") for n in range(VOTERS)]
+    for voter in voters:
+        voter.join(question)
+
+    # A worker process writes the export's progress (and the opinion groups follow the votes) while
+    # the voters vote on everything at once.
+    export = moderator.http.post(
+        f"{moderator.base_url}/api/v1/sessions/{SESSION}/exports",
+        json={"format": "pdf", "lang": "en"},
+        timeout=10,
+    )
+    assert export.status_code in (200, 201, 202), export.text
+    acks: dict[int, list[dict]] = {}
+
+    def vote_all(n: int, voter: Member) -> None:
+        acks[n] = [
+            voter.call("vote", {"contribution_id": cid, "value": 1 if (cid + n) % 2 else -1}) for cid in ids
+        ]
+
+    threads = [threading.Thread(target=vote_all, args=(n, v)) for n, v in enumerate(voters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    refused = [ack for answers in acks.values() for ack in answers if not ack["ok"]]
+    assert refused == []
+    expected = {cid: sum(1 for n in range(VOTERS) if (cid + n) % 2) for cid in ids}
+    shown = {c["id"]: c["agree"] for c in moderator.state(question)["contributions"] if c["id"] in expected}
+    assert shown == expected
+    job = export.json()["job"]
+    ended = moderator.http.get(f"{moderator.base_url}/api/v1/jobs/{job['id']}?wait=1", timeout=120).json()[
+        "job"
+    ]
+    assert ended["state"] == "done", ended
+
+
+def test_a_hidden_contribution_leaves_the_attendees_room_on_the_eventlet_server(people):
+    moderator, attendee = people("Mod", role="moderator"), people("Ana")
+    question = question_id(moderator, 2)
+    moderator.join(question)
+    attendee.join(question)
+    posted = attendee.post(question, "A proposal the moderator will hide")
+
+    ack = moderator.call(
+        "moderate", {"contribution_id": posted["id"], "action": "hide", "reason": "Off topic"}
+    )
+
+    assert ack["ok"], ack
+    attendee.wait_for(
+        "contribution", lambda c: c["id"] == posted["id"] and c.get("hidden"), "the hidden post"
+    )
+    assert posted["id"] not in {c["id"] for c in attendee.state(question)["contributions"]}
+
+
+def test_a_role_taken_away_closes_the_persons_sockets_on_the_eventlet_server(embedded, people):
+    member = people("Rolf", role="moderator")
+    member.join(question_id(member, 3))
+
+    embedded.cli("grant", SESSION, member.email, "attendee")
+
+    wait_until(lambda: not member.sock.connected, what="the socket closed after the role change")
