@@ -340,7 +340,7 @@ def _insert_contributions(
                     "author_id": users[c.author_id],
                     "author_role": "attendee",
                     "text": c.text,
-                    "language": detect(c.text, "en"),
+                    "language": detect(c.text, "en", question.session.languages),
                     "hidden": c.hidden,
                     "agree": agree.get(c.comment_id, 0),
                     "disagree": disagree.get(c.comment_id, 0),

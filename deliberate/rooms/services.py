@@ -114,7 +114,9 @@ def post(
     if language is not None:
         language = validation.choice(language, "language", tuple(question.session.languages) or ("en",))
     else:
-        language = languages.detect(text, actor.language or question.session.original_language)
+        language = languages.detect(
+            text, actor.language or question.session.original_language, question.session.languages
+        )
     admit()
     contribution = Contribution(
         question_id=question.id,

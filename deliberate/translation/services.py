@@ -55,7 +55,7 @@ def _targets(languages: Iterable[str], source: str) -> tuple[str, ...]:
 
 def _written_language(text: str, question: Question) -> str:
     """Labels and syntheses say nothing of their language: the detector decides."""
-    return detector.detect(text, question.session.original_language)
+    return detector.detect(text, question.session.original_language, question.session.languages)
 
 
 def source(kind: str, object_id: int) -> Source | None:
