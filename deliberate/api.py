@@ -43,9 +43,34 @@ def handle_domain_error(error: DomainError):
     return error_response(error.code, error.message, error.status)
 
 
+def http_message(error: HTTPException) -> str:
+    """The reader's language for an HTTP error: Werkzeug's own descriptions are English, so each
+    status says its translated sentence unless the code that raised it wrote its own."""
+    own = error.description and error.description != type(error).description
+    if own:
+        return error.description
+    status = error.code or 500
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Log in first."),
+        403: _("You may not do that."),
+        404: _("There is nothing at this address."),
+        405: _("This address does not accept that kind of request."),
+        409: _("That conflicts with the current state; reload and try again."),
+        413: _("That is too large to send."),
+        415: _("Send a JSON body with Content-Type: application/json."),
+        429: _("Too many requests at once: try again in a moment."),
+    }
+    return messages.get(status, _("The server could not answer this request."))
+
+
+def csrf_message() -> str:
+    return _("This form has expired or was sent from another site: reload the page and try again.")
+
+
 def handle_http_error(error: HTTPException):
     status = error.code or 500
-    return error_response(_HTTP_CODES.get(status, "invalid"), error.description or error.name, status)
+    return error_response(_HTTP_CODES.get(status, "invalid"), http_message(error), status)
 
 
 def wants_json() -> bool:

@@ -127,14 +127,15 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if api_errors.wants_json():
-            return api_errors.error_response("forbidden", error.description, 403)
-        return render_template("error.html", status=400, message=error.description), 400
+            return api_errors.error_response("forbidden", api_errors.csrf_message(), 403)
+        return render_template("error.html", status=400, message=api_errors.csrf_message()), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if api_errors.wants_json():
             return api_errors.handle_http_error(error)
-        return render_template("error.html", status=error.code, message=error.description), error.code
+        message = api_errors.http_message(error)
+        return render_template("error.html", status=error.code, message=message), error.code
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,5 +1,5 @@
-"""The report builder, the review list pages and the audit log read the database in a fixed number of queries: more
-questions or more versions make the answer longer, never the number of round trips larger."""
+"""The report builder, the review list pages and the audit log read the database in a fixed number of
+queries: more questions, versions or entries make the answer longer, never the round trips more."""
 
 from contextlib import contextmanager
 

@@ -49,7 +49,8 @@ def handler(name: str) -> Callable:
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", name)
-                return {"ok": False, "error": {"code": "invalid", "message": "The server could not do that."}}
+                message = _("The server could not do that.")
+                return {"ok": False, "error": {"code": "invalid", "message": message}}
 
         HANDLERS.append((name, wrapper))
         return wrapper
