@@ -32,3 +32,13 @@ def asked_language() -> str:
 
     asked = request.args.get("lang")
     return asked if asked in LANGUAGES else current_language()
+
+
+def language_name(code: str) -> str:
+    """``code``'s name in the reader's language ("espagnol", "Spanish"), for use inside a sentence."""
+    from babel import Locale
+
+    try:
+        return Locale.parse(code).get_display_name(current_language()) or code
+    except (ValueError, TypeError):
+        return code

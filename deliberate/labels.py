@@ -77,3 +77,35 @@ def action_names() -> dict[str, str]:
         "session_unarchived": _("Session opened again"),
         "account_deleted": _("Account deleted"),
     }
+
+
+def field_names() -> dict[str, str]:
+    """What the API's and the events' fields are called in messages (never the raw key)."""
+    return {
+        "text": _("Text"),
+        "label": _("Theme name"),
+        "format": _("Format"),
+        "language": _("Language"),
+        "lang": _("Language"),
+        "question_id": _("Question"),
+        "contribution_id": _("Contribution"),
+        "contribution_ids": _("Contributions"),
+        "cluster_id": _("Theme"),
+        "user_id": _("Person"),
+        "client_id": _("Client id"),
+        "status": _("Status"),
+        "action": _("Action"),
+        "version": _("Version"),
+        "section": _("Section"),
+        "role": _("Role"),
+        "reason": _("Reason"),
+        "decision": _("Decision"),
+        "name": _("Name"),
+        "organisation": _("Organisation"),
+        "email": _("E-mail address"),
+        "synthesis": _("Synthesis"),
+    }
+
+
+def field_name(field: str) -> str:
+    return field_names().get(field, field)

@@ -8,6 +8,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 
 from deliberate.errors import invalid
+from deliberate.labels import field_name
 
 # The largest id both databases accept in an integer column; larger numbers cannot name anything.
 MAX_ID = 2**31 - 1
@@ -19,9 +20,11 @@ def storable(value: str, field: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise invalid(_("%(field)s contains characters that are not valid text.", field=field)) from None
+        raise invalid(
+            _("%(field)s contains characters that are not valid text.", field=field_name(field))
+        ) from None
     if "\x00" in value:
-        raise invalid(_("%(field)s contains characters that are not valid text.", field=field))
+        raise invalid(_("%(field)s contains characters that are not valid text.", field=field_name(field)))
     return value
 
 
@@ -45,14 +48,16 @@ def visible(value: str) -> bool:
 def text(value: Any, field: str, *, min_length: int = 1, max_length: int) -> str:
     """A trimmed string between the limits with something visible in it, or an ``invalid`` error."""
     if not isinstance(value, str):
-        raise invalid(_("%(field)s must be a string.", field=field))
+        raise invalid(_("%(field)s must be a string.", field=field_name(field)))
     storable(value, field)
     value = clean(value).strip()
     if not min_length <= len(value) <= max_length:
         limits = {"min": min_length, "max": max_length}
-        raise invalid(_("%(field)s must be %(min)s to %(max)s characters long.", field=field, **limits))
+        raise invalid(
+            _("%(field)s must be %(min)s to %(max)s characters long.", field=field_name(field), **limits)
+        )
     if min_length > 0 and not visible(value):
-        raise invalid(_("%(field)s must contain visible characters.", field=field))
+        raise invalid(_("%(field)s must contain visible characters.", field=field_name(field)))
     return value
 
 
@@ -65,7 +70,7 @@ def optional_text(value: Any, field: str, *, max_length: int) -> str | None:
 def identifier(value: Any, field: str) -> int:
     """A positive integer id (booleans are not ids, even though Python says they are ints)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
-        raise invalid(_("%(field)s must be a positive integer.", field=field))
+        raise invalid(_("%(field)s must be a positive integer.", field=field_name(field)))
     return value
 
 
@@ -76,14 +81,19 @@ def optional_identifier(value: Any, field: str) -> int | None:
 def email(value: Any) -> str:
     value = text(value, "email", max_length=254).lower()
     if not EMAIL.match(value):
-        raise invalid(_("email is not a valid e-mail address."))
+        raise invalid(_("This is not a valid e-mail address."))
     return value
 
 
 def choice(value: Any, field: str, choices: tuple[str, ...] | frozenset[str]) -> str:
     if not isinstance(value, str) or value not in choices:
-        names = ", ".join(sorted(choices))
-        raise invalid(_("%(field)s must be one of %(choices)s.", field=field, choices=names))
+        if field in ("language", "lang"):
+            from deliberate.i18n import language_name
+
+            names = ", ".join(sorted(language_name(code) for code in choices))
+        else:
+            names = ", ".join(sorted(choices))
+        raise invalid(_("%(field)s must be one of %(choices)s.", field=field_name(field), choices=names))
     return value
 
 
@@ -95,7 +105,7 @@ def synthesis(value: Any) -> str:
     if not isinstance(value, str) or len(value) > MAX_SYNTHESIS:
         raise invalid(
             _(
-                "synthesis must be Markdown text of at most %(max)s characters.",
+                "The synthesis must be Markdown text of at most %(max)s characters.",
                 max=format_number(MAX_SYNTHESIS),
             )
         )

@@ -1,5 +1,7 @@
 """Every HTTP error speaks the reader's language, as a page and as the API's JSON."""
 
+import re
+
 import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -50,3 +52,30 @@ def test_a_form_without_its_csrf_token_is_refused_in_the_readers_language(tmp_pa
     assert response.status_code == 400
     assert expected in response.get_data(as_text=True)
     assert "CSRF token is missing" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_refused_field_is_named_by_its_translated_label_never_its_key(
+    app, login, make_member, demo_session, language
+):
+    http = login(make_member("moderator"))
+    http.get(f"/?lang={language}")
+
+    answer = http.post(f"/api/v1/sessions/{demo_session.code}/exports", json={"format": "exe", "lang": "en"})
+
+    message = answer.get_json()["error"]["message"]
+    assert answer.status_code == 400
+    assert in_language(app, language, "Format") in message
+    assert "format" not in message
+
+
+def test_a_language_in_a_message_is_named_in_the_readers_language(app, login, make_member, demo_session):
+    http = login(make_member("moderator"))
+    http.get("/?lang=fr")
+
+    answer = http.post(f"/api/v1/sessions/{demo_session.code}/exports", json={"format": "md", "lang": "de"})
+
+    message = answer.get_json()["error"]["message"]
+    assert answer.status_code == 400
+    assert "espagnol" in message and "français" in message
+    assert not re.search(r"\b(fr|es)\b", message), message

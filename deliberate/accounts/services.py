@@ -42,9 +42,9 @@ def create_user(
     email = validation.email(email)
     name = validation.text(name, "name", max_length=120)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise invalid(_("password must be at least %(min)s characters long.", min=MIN_PASSWORD))
+        raise invalid(_("The password must be at least %(min)s characters long.", min=MIN_PASSWORD))
     if len(password) > 1024:
-        raise invalid(_("password is too long."))
+        raise invalid(_("The password is too long."))
     organisation = validation.optional_text(organisation, "organisation", max_length=200)
     if language is not None:
         language = validation.choice(language, "language", LANGUAGES)
@@ -85,9 +85,9 @@ def change_password(user: User, current: object, new: object) -> None:
     if not isinstance(current, str) or not verify_password(user, current):
         raise DomainError("unauthenticated", _("Wrong e-mail address or password."))
     if not isinstance(new, str) or len(new) < MIN_PASSWORD:
-        raise invalid(_("password must be at least %(min)s characters long.", min=MIN_PASSWORD))
+        raise invalid(_("The password must be at least %(min)s characters long.", min=MIN_PASSWORD))
     if len(new) > 1024:
-        raise invalid(_("password is too long."))
+        raise invalid(_("The password is too long."))
     user.password_hash = hash_password(new)
     log_out(user)
 

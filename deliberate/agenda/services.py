@@ -95,7 +95,7 @@ def set_live(actor: User, role: str, session: PanelSession, question_id: object,
 
 def _seconds(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_SECONDS:
-        raise invalid(_("seconds must be a whole number from 1 to %(max)s.", max=MAX_SECONDS))
+        raise invalid(_("The duration must be a whole number of seconds from 1 to %(max)s.", max=MAX_SECONDS))
     return value
 
 
@@ -112,7 +112,7 @@ def countdown(
     _require_moderator(role)
     action = validation.choice(action, "action", ACTIONS)
     if auto_close is not None and not isinstance(auto_close, bool):
-        raise invalid(_("auto_close must be true or false."))
+        raise invalid(_("Closing at zero must be true or false."))
     now = now or utcnow()
     state = question.countdown_state
     if action == "start":

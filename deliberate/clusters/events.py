@@ -24,7 +24,7 @@ def cluster_create(payload: dict) -> dict:
 @handler("cluster_assign")
 def cluster_assign(payload: dict) -> dict:
     if "cluster_id" not in payload:
-        raise invalid(_("cluster_id is required (null to unassign)."))
+        raise invalid(_("Say which theme (or none, to take the contribution out of its theme)."))
     contribution = get_contribution(payload.get("contribution_id"))
     role = require_role(current_user, contribution.question.session)
     contribution = get_contribution(contribution.id, role)

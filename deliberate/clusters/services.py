@@ -74,7 +74,7 @@ def create(
 def _contributions_of(question: Question, role: str, contribution_ids: object) -> list[Contribution]:
     """The question's contributions with those ids; one unknown (or hidden from ``role``) refuses all."""
     if not isinstance(contribution_ids, list) or len(contribution_ids) > MAX_BATCH:
-        raise invalid(_("contribution_ids must be a list of contribution ids."))
+        raise invalid(_("Give the contributions as a list of their ids."))
     ids = {validation.identifier(i, "contribution_ids") for i in contribution_ids}
     query = db.select(Contribution).where(Contribution.id.in_(ids), Contribution.question_id == question.id)
     if role not in SEES_HIDDEN:  # hidden ones do not exist for them

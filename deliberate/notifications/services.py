@@ -117,6 +117,6 @@ def mark_read(user: User, ids: object = None) -> int:
     query = db.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
         if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise invalid(_("ids must be a list of notification ids."))
+            raise invalid(_("Give the notifications as a list of their ids."))
         query = query.where(Notification.id.in_(ids))
     return db.session.execute(query.values(read_at=utcnow())).rowcount

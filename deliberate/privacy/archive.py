@@ -16,7 +16,7 @@ from deliberate.sessions.models import PanelSession, Registration
 
 def set_archived(actor: User, session: PanelSession, archived: object) -> PanelSession:
     if not isinstance(archived, bool):
-        raise invalid(_("archived must be true or false."))
+        raise invalid(_("Archiving must be true or false."))
     if session.archived != archived:
         session.archived = archived
         record("session_archived" if archived else "session_unarchived", actor, session.id, code=session.code)

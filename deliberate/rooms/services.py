@@ -188,7 +188,7 @@ def vote(
     if target.hidden and role not in SEES_HIDDEN:
         raise not_found(_("No such contribution."))
     if isinstance(value, bool) or value not in VOTE_VALUES:
-        raise invalid(_("value must be 1 (agree), -1 (disagree) or 0 (withdraw)."))
+        raise invalid(_("A vote must be 1 (agree), -1 (disagree) or 0 (withdraw)."))
     if target.status != "open":
         raise DomainError("closed", _("This question is closed."))
     admit()

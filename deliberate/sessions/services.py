@@ -11,6 +11,7 @@ from deliberate.audit.services import record
 from deliberate.config import LANGUAGES
 from deliberate.errors import DomainError, invalid, not_found
 from deliberate.extensions import db
+from deliberate.i18n import language_name
 from deliberate.realtime import outbox
 from deliberate.sessions.models import ROLES, PanelSession, Question, Registration
 
@@ -128,10 +129,15 @@ class SessionDraft:
 
     def validate(self) -> "SessionDraft":
         if not isinstance(self.code, str) or not CODE.match(self.code.strip().lower()):
-            raise invalid(_("code must be 3 to 64 lowercase letters, digits or hyphens."))
+            raise invalid(_("The session code must be 3 to 64 lowercase letters, digits or hyphens."))
         self.code = self.code.strip().lower()
         if not self.languages or any(lang not in LANGUAGES for lang in self.languages):
-            raise invalid(_("languages must be chosen among %(choices)s.", choices=", ".join(LANGUAGES)))
+            raise invalid(
+                _(
+                    "The languages must be chosen among %(choices)s.",
+                    choices=", ".join(language_name(code) for code in LANGUAGES),
+                )
+            )
         self.languages = list(dict.fromkeys(self.languages))
         if self.original_language not in self.languages:
             self.original_language = self.languages[0]
@@ -139,7 +145,7 @@ class SessionDraft:
         self.description = self._texts(self.description, _("description"), 20000)
         self.summary = self._texts(self.summary, _("summary"), 5000)
         if self.date and not DATE.match(self.date):
-            raise invalid(_("date must be YYYY-MM-DD."))
+            raise invalid(_("The date must be written YYYY-MM-DD."))
         self.timezone = validation.optional_text(self.timezone, _("time zone"), max_length=40)
         for name, label in (("start_time", _("start time")), ("end_time", _("end time"))):
             value = getattr(self, name)
@@ -169,13 +175,19 @@ class SessionDraft:
                         _(
                             "%(field)s (%(language)s) is longer than %(max)s characters.",
                             field=name,
-                            language=lang,
+                            language=language_name(lang),
                             max=max_length,
                         )
                     )
                 clean[lang] = value.strip()
             elif required:
-                raise invalid(_("%(field)s is missing its text in %(language)s.", field=name, language=lang))
+                raise invalid(
+                    _(
+                        "%(field)s is missing its text in %(language)s.",
+                        field=name,
+                        language=language_name(lang),
+                    )
+                )
         return clean
 
 

@@ -179,7 +179,7 @@ def confirm(actor: User, role: str, kind: str, object_id: int, language: object,
     language = validation.choice(language, "language", original.targets)
     text = validation.synthesis(text)
     if not text:
-        raise invalid(_("text must not be empty."))
+        raise invalid(_("The text must not be empty."))
     row = db.session.scalar(
         db.select(Translation).where(
             Translation.kind == kind, Translation.object_id == object_id, Translation.language == language

@@ -115,7 +115,7 @@ def test_missing_question_text_in_one_language_is_refused(app, organiser):
     response = organiser.post(NEW, data=session_form(question3_es=""))
 
     assert response.status_code == 400
-    assert "question 3 is missing its text in es" in text_of(response)
+    assert "question 3 is missing its text in Spanish" in text_of(response)
     assert session_count(app, "test-panel") == 0
 
 
