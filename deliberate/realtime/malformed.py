@@ -57,7 +57,10 @@ def install(sio, counter: MalformedPackets) -> None:
 
 def _hang_up(eio) -> Callable[[str], None]:
     def hang_up(eio_sid: str) -> None:
-        if eio_sid in eio.sockets:
-            eio.disconnect(eio_sid)
+        socket = eio.sockets.pop(eio_sid, None)
+        if socket is not None:
+            # Without waiting: a long-polling client that never polls again would never take the close
+            # packet, and waiting for it would keep the request that brought the packet unanswered.
+            socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
 
     return hang_up
