@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from conftest import PASSWORD
+from helpers import form_fields
 
 from deliberate.extensions import db, socketio
 
@@ -398,3 +399,33 @@ def test_the_cli_excludes_and_readmits(app, make_member, runner, login):
     assert login(attendee).post(f"{SESSION}/register", json={}).status_code == 403
     assert runner.invoke("exclude", "uclg-1-3-2", attendee.email, "--readmit").exit_code == 0
     assert login(attendee).post(f"{SESSION}/register", json={}).status_code == 201
+
+
+# 11. The projector may be framed by other sites only when the organiser allows it.
+
+
+def _set_embeddable(app, organiser_http, allowed: bool) -> None:
+    fields = form_fields(organiser_http.get("/organiser/sessions/uclg-1-3-2/edit").get_data(as_text=True))
+    fields.pop("projector_embeddable", None)
+    if allowed:
+        fields["projector_embeddable"] = "on"
+    assert organiser_http.post("/organiser/sessions/uclg-1-3-2/edit", data=fields).status_code in (200, 302)
+
+
+def test_the_projector_may_be_embedded_once_the_organiser_allows_it(app, make_member, login, question):
+    organiser, moderator = make_member("organiser"), make_member("moderator")
+    org_http, mod_http = login(organiser), login(moderator)
+    link = mod_http.post(f"/api/v1/questions/{question.id}/projector-link", json={}).get_json()["url"]
+    token_page = "/p/" + link.rsplit("/p/", 1)[1]
+    pages = [token_page, f"/s/uclg-1-3-2/q/{question.position}/projector"]
+
+    before = [mod_http.get(page).headers for page in pages]
+    _set_embeddable(app, org_http, True)
+    after = [mod_http.get(page).headers for page in pages]
+    room = mod_http.get(f"/s/uclg-1-3-2/q/{question.position}").headers
+
+    assert all("frame-ancestors 'none'" in h["Content-Security-Policy"] for h in before)
+    assert all(h["X-Frame-Options"] == "DENY" for h in before)
+    assert all("frame-ancestors *" in h["Content-Security-Policy"] for h in after)
+    assert all("X-Frame-Options" not in h for h in after)
+    assert "frame-ancestors 'none'" in room["Content-Security-Policy"]  # only the projector

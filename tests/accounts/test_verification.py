@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import PASSWORD
+from helpers import form_fields
 from servers import free_port
 
 from deliberate.extensions import db
@@ -194,37 +195,13 @@ def test_the_organiser_requires_verification_in_the_session_form(app, make_user,
     form = http.get("/organiser/sessions/uclg-1-3-2/edit").get_data(as_text=True)
     assert 'name="requires_verified_email"' in form
 
-    fields = _form_fields(form)
+    fields = form_fields(form)
     fields["requires_verified_email"] = "on"
     response = http.post("/organiser/sessions/uclg-1-3-2/edit", data=fields)
 
     assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
     with app.app_context():
         assert db.session.get(PanelSession, demo_session.id).requires_verified_email is True
-
-
-def _form_fields(html: str) -> dict:
-    """The values the organiser's form would send back unchanged (inputs, checked boxes, textareas)."""
-    fields: dict = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        if 'type="checkbox"' in tag:
-            if "checked" in tag:
-                fields.setdefault(name[1], []).append(value[1] if value else "on")
-            continue
-        fields[name[1]] = _unescape(value[1]) if value else ""
-    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        fields[name] = _unescape(text)
-    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def test_the_cli_verifies_an_address(app, make_user, runner, login):
