@@ -85,6 +85,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
+        # Reverse proxies in front of the server (nginx: 1) whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": _int("DELIBERATE_TRUSTED_PROXIES", 0),
         # Outgoing mail (address verification); no mail at all when SMTP_HOST is unset.
         "SMTP_HOST": os.environ.get("DELIBERATE_SMTP_HOST") or None,
         "SMTP_PORT": _int("DELIBERATE_SMTP_PORT", 587),

@@ -22,6 +22,14 @@ PUBLIC_ENDPOINTS = frozenset({"static", "healthz"})
 def init_app(app: Flask) -> None:
     # After Flask-SocketIO has put Engine.IO in front of the app: this goes in front of both.
     app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["MAX_HTTP_BUFFER_SIZE"])
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        # Behind nginx every request comes from 127.0.0.1: the per-address throttles would count the
+        # whole site as one address. Only as many X-Forwarded-* hops as there are proxies are believed
+        # (a client can write the header too); outermost, so Engine.IO sees the real address as well.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.before_request
     def json_writes_only():

@@ -429,3 +429,33 @@ def test_the_projector_may_be_embedded_once_the_organiser_allows_it(app, make_me
     assert all("frame-ancestors *" in h["Content-Security-Policy"] for h in after)
     assert all("X-Frame-Options" not in h for h in after)
     assert "frame-ancestors 'none'" in room["Content-Security-Policy"]  # only the projector
+
+
+# 2. Behind a proxy, the per-address throttles see the people's addresses, and only then.
+
+LOGIN_IP_3 = {"RATELIMIT_ENABLED": True, "RATE_LOGIN_IP": "3/minute", "RATE_LOGIN_ACCOUNT": "100/minute"}
+
+
+def _failed_logins_from(client, addresses) -> list[int]:
+    return [
+        client.post(
+            "/api/v1/auth/login",
+            json={"email": "nobody@example.org", "password": "wrong"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+        for address in addresses
+    ]
+
+
+@pytest.mark.parametrize("app_config", [{**LOGIN_IP_3, "TRUSTED_PROXIES": 1}])
+def test_behind_a_trusted_proxy_each_address_has_its_own_allowance(client):
+    answers = _failed_logins_from(client, ["198.51.100.1"] * 3 + ["198.51.100.2"])
+
+    assert answers == [401, 401, 401, 401]
+
+
+@pytest.mark.parametrize("app_config", [LOGIN_IP_3])
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(client):
+    answers = _failed_logins_from(client, ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"])
+
+    assert answers == [401, 401, 401, 429]
