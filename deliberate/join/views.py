@@ -13,6 +13,7 @@ from deliberate import mail
 from deliberate.access import role_in
 from deliberate.accounts import services as accounts
 from deliberate.accounts import verification
+from deliberate.accounts.views import LOGIN_LIMITS, SIGNUP_LIMIT, throttled
 from deliberate.agenda.services import live_question
 from deliberate.errors import DomainError
 from deliberate.extensions import db
@@ -59,6 +60,8 @@ def _session(code: str, position: int | None) -> PanelSession:
 
 @pages.route("/j/<code>", methods=["GET", "POST"], defaults={"position": None})
 @pages.route("/j/<code>/<int:position>", methods=["GET", "POST"])
+# It signs up and logs in too: the same throttles as the sign-up and log-in pages.
+@throttled(SIGNUP_LIMIT, *LOGIN_LIMITS)
 def page(code: str, position: int | None):
     session = _session(code, position)
     if current_user.is_authenticated and role_in(current_user, session) is not None:

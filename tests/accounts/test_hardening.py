@@ -459,3 +459,16 @@ def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(clie
     answers = _failed_logins_from(client, ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"])
 
     assert answers == [401, 401, 401, 429]
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [{"RATELIMIT_ENABLED": True, "RATE_LOGIN_ACCOUNT": "3/minute", "RATE_LOGIN_IP": "100/minute"}],
+)
+def test_logging_in_through_the_join_page_is_throttled_too(client, make_user, demo_session):
+    person = make_user()
+    form = {"mode": "login", "email": person.email, "password": "wrong"}
+
+    answers = [client.post("/j/uclg-1-3-2/1", data=form).status_code for _ in range(4)]
+
+    assert answers == [400, 400, 400, 429]
