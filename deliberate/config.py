@@ -71,6 +71,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATE_SIGNUP_IP": os.environ.get("DELIBERATE_RATE_SIGNUP_IP") or "30/minute;300/hour",
         "RATE_STATE_READS": os.environ.get("DELIBERATE_RATE_STATE_READS") or "2/second;30/minute",
         "RATE_JOINS": os.environ.get("DELIBERATE_RATE_JOINS") or "2/second;30/minute",
+        # Socket connections per person (each page opens one; a reconnecting script, many).
+        "RATE_CONNECTS": os.environ.get("DELIBERATE_RATE_CONNECTS") or "5/second;60/minute",
         "RATELIMIT_STORAGE_URI": os.environ.get("DELIBERATE_MESSAGE_QUEUE") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Tallies and presence reach a room at most once per this many milliseconds.

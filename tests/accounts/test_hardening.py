@@ -472,3 +472,12 @@ def test_logging_in_through_the_join_page_is_throttled_too(client, make_user, de
     answers = [client.post("/j/uclg-1-3-2/1", data=form).status_code for _ in range(4)]
 
     assert answers == [400, 400, 400, 429]
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATE_CONNECTS": "2/minute"}])
+def test_connections_are_throttled_per_person(app, make_member, login):
+    http = login(make_member())
+
+    socks = [socketio.test_client(app, flask_test_client=http) for _ in range(3)]
+
+    assert [s.is_connected() for s in socks] == [True, True, False]
