@@ -10,7 +10,8 @@ while one attacker runs each case, all in the same run:
 - join churn: one attendee joins and leaves the room as fast as it can;
 - many sockets: one account opens 200 sockets;
 - log-in flood: anonymous clients post failed log-ins as fast as they can (scrypt runs in a thread);
-- malformed packets: one socket sends ``42["post",`` as fast as it can.
+- malformed packets: one client sends ``42["post",`` as fast as it can (the server closes the
+  connection at each, so it reconnects each time).
 
 Also the synthesis renderer on the pathological inputs of issue 15 (each must stay under 100 ms).
 The target: every case's p95 within 2x the baseline's. CPU is shared with whatever else runs; the
@@ -137,20 +138,28 @@ async def login_flood(url: str, _cookie: str, _question_id: int, stop: asyncio.E
 
 
 async def malformed(url: str, cookie: str, _question_id: int, stop: asyncio.Event) -> int:
+    """Broken packets as fast as the server takes them. The server closes a connection at its first
+    broken packet, so the attacker connects again each time (handshake, log-in check, socket cap)."""
     import aiohttp
 
     sent = 0
     ws_url = url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
     async with aiohttp.ClientSession(headers={"Cookie": cookie}) as http:
-        async with http.ws_connect(ws_url) as ws:
-            await ws.receive()  # engine.io open
-            await ws.send_str("40")
-            await ws.receive()  # socket.io connect
-            while not stop.is_set():
-                await ws.send_str('42["post",')
-                sent += 1
-                if sent % 50 == 0:
-                    await asyncio.sleep(0.001)
+        while not stop.is_set():
+            async with http.ws_connect(ws_url) as ws:
+                await ws.receive(timeout=10)  # engine.io open
+                await ws.send_str("40")
+                await ws.receive(timeout=10)  # socket.io connect
+                while not stop.is_set() and not ws.closed:
+                    await ws.send_str('42["post",')
+                    sent += 1
+                    message = await ws.receive(timeout=10)
+                    if message.type in (
+                        aiohttp.WSMsgType.CLOSE,
+                        aiohttp.WSMsgType.CLOSED,
+                        aiohttp.WSMsgType.ERROR,
+                    ):
+                        break
     return sent
 
 

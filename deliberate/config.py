@@ -71,6 +71,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATE_SIGNUP_IP": os.environ.get("DELIBERATE_RATE_SIGNUP_IP") or "30/minute;300/hour",
         "RATE_STATE_READS": os.environ.get("DELIBERATE_RATE_STATE_READS") or "2/second;30/minute",
         "RATE_JOINS": os.environ.get("DELIBERATE_RATE_JOINS") or "2/second;30/minute",
+        # Socket connections per person (each page opens one; a reconnecting script, many).
+        "RATE_CONNECTS": os.environ.get("DELIBERATE_RATE_CONNECTS") or "5/second;60/minute",
         "RATELIMIT_STORAGE_URI": os.environ.get("DELIBERATE_MESSAGE_QUEUE") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Tallies and presence reach a room at most once per this many milliseconds.
@@ -85,6 +87,23 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
+        # Reverse proxies in front of the server (nginx: 1) whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": _int("DELIBERATE_TRUSTED_PROXIES", 0),
+        # Outgoing mail (address verification); no mail at all when SMTP_HOST is unset.
+        "SMTP_HOST": os.environ.get("DELIBERATE_SMTP_HOST") or None,
+        "SMTP_PORT": _int("DELIBERATE_SMTP_PORT", 587),
+        "SMTP_USER": os.environ.get("DELIBERATE_SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("DELIBERATE_SMTP_PASSWORD") or None,
+        # starttls (the default), ssl (SMTPS, usually port 465) or none (a relay on the same host).
+        "SMTP_SECURITY": os.environ.get("DELIBERATE_SMTP_SECURITY") or "starttls",
+        "SMTP_TIMEOUT": _float("DELIBERATE_SMTP_TIMEOUT", 20.0),
+        "MAIL_FROM": os.environ.get("DELIBERATE_MAIL_FROM") or "Deliberate <deliberate@localhost>",
+        # How long the link of a verification mail stays valid, in hours.
+        "EMAIL_VERIFICATION_HOURS": _int("DELIBERATE_EMAIL_VERIFICATION_HOURS", 48),
+        # Sign-up by mail first: the account exists once its link is opened, and sign-up answers the
+        # same whether or not the address already has an account (needs SMTP_HOST).
+        "SIGNUP_CONFIRM": os.environ.get("DELIBERATE_SIGNUP_CONFIRM", "") == "1",
+        "RATE_VERIFICATION_MAILS": os.environ.get("DELIBERATE_RATE_VERIFICATION_MAILS") or "3/hour",
         # Machine translation of what people write (off when unset): apertium, libretranslate, deepl.
         "TRANSLATION": os.environ.get("DELIBERATE_TRANSLATION") or None,
         "TRANSLATION_URL": os.environ.get("DELIBERATE_TRANSLATION_URL") or None,

@@ -20,6 +20,17 @@ PUBLIC_ENDPOINTS = frozenset({"static", "healthz"})
 
 
 def init_app(app: Flask) -> None:
+    # After Flask-SocketIO has put Engine.IO in front of the app: this goes in front of both.
+    app.wsgi_app = PollingBodyLimit(app.wsgi_app, app.config["MAX_HTTP_BUFFER_SIZE"])
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        # Behind nginx every request comes from 127.0.0.1: the per-address throttles would count the
+        # whole site as one address. Only as many X-Forwarded-* hops as there are proxies are believed
+        # (a client can write the header too); outermost, so Engine.IO sees the real address as well.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     @app.before_request
     def json_writes_only():
         # A cross-site form can post urlencoded or multipart bodies without a CORS preflight, with
@@ -40,3 +51,31 @@ def init_app(app: Flask) -> None:
         if request.endpoint not in PUBLIC_ENDPOINTS:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class PollingBodyLimit:
+    """Refuse an oversized long-polling POST before Engine.IO sees it, without reading its body.
+
+    Engine.IO refuses such a body by closing the session, and that close waits for the client's next
+    poll to take the close packet: a script that never polls again keeps the request, its connection
+    and a greenlet forever, unanswered (python-engineio 4.x). A body without a length (chunked) is
+    refused too: Socket.IO clients always send one.
+    """
+
+    def __init__(self, wsgi_app, limit: int, path: str = "/socket.io") -> None:
+        self.wsgi_app, self.limit, self.path = wsgi_app, limit, path
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith(self.path):
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or -1)
+            except ValueError:
+                length = -1
+            if length < 0 or length > self.limit:
+                status = "413 Request Entity Too Large" if length > self.limit else "411 Length Required"
+                body = b"Payload too large" if length > self.limit else b"Length required"
+                # The unread body stays on the socket: close the connection rather than read it.
+                headers = [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+                start_response(status, [*headers, ("Connection", "close")])
+                return [body]
+        return self.wsgi_app(environ, start_response)

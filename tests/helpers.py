@@ -1,5 +1,8 @@
 """Helpers shared by the room tests."""
 
+import html
+import re
+
 
 def events(sock, name):
     return [r["args"][0] for r in sock.get_received() if r["name"] == name]
@@ -18,3 +21,21 @@ def contribution_count(app) -> int:
 
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(Contribution))
+
+
+def form_fields(page: str) -> dict:
+    """The values the organiser's form would send back unchanged (inputs, checked boxes, textareas)."""
+    fields: dict = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' in tag:
+            if "checked" in tag:
+                fields.setdefault(name[1], []).append(value[1] if value else "on")
+            continue
+        fields[name[1]] = html.unescape(value[1]) if value else ""
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
+        fields[name] = html.unescape(text)
+    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}

@@ -42,6 +42,7 @@ TEST_THROTTLES = {
     "RATE_SIGNUP_IP": "10000/minute",
     "RATE_STATE_READS": "10000/minute",
     "RATE_JOINS": "10000/minute",
+    "RATE_CONNECTS": "10000/minute",
     "SOCKETS_PER_PERSON": "50",
     "RATE_VOTES": "100000",
 }

@@ -1,11 +1,15 @@
 """Accounts: create, authenticate. Callers commit."""
 
+import os
+import threading
+
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from deliberate import asyncmode, validation
 from deliberate.accounts.models import User
 from deliberate.config import LANGUAGES
+from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError, invalid
 from deliberate.extensions import db
 from deliberate.realtime import outbox
@@ -15,14 +19,32 @@ MIN_PASSWORD = 8
 _NO_ACCOUNT_HASH = generate_password_hash("no account has this address")
 
 
+# Password hashes computed at once, at most: scrypt takes a core for ~100 ms, and a flood of log-ins
+# hashing on every core at once would leave none to the rooms. Half the cores, at least one.
+HASHING_AT_ONCE = max(1, (os.cpu_count() or 2) // 2)
+_hashing: list[threading.BoundedSemaphore] = []
+
+
+def _hashing_slots() -> threading.BoundedSemaphore:
+    # Made on first use, after the server's monkey patching: a green semaphore under eventlet or gevent.
+    if not _hashing:
+        _hashing.append(threading.BoundedSemaphore(HASHING_AT_ONCE))
+    return _hashing[0]
+
+
+def _hashed(function, *args):
+    with _hashing_slots():
+        # In a worker thread: the event loop keeps serving rooms meanwhile.
+        return asyncmode.in_thread(function, *args)
+
+
 def hash_password(password: str) -> str:
-    # scrypt is ~100 ms of CPU: in a worker thread, the event loop keeps serving rooms meanwhile.
-    return asyncmode.in_thread(generate_password_hash, password)
+    return _hashed(generate_password_hash, password)
 
 
 def verify_password(user: User | None, password: str) -> bool:
     stored = user.password_hash if user is not None and user.password_hash else _NO_ACCOUNT_HASH
-    matches = asyncmode.in_thread(check_password_hash, stored, password)
+    matches = _hashed(check_password_hash, stored, password)
     return matches and user is not None and bool(user.password_hash)
 
 
@@ -39,6 +61,17 @@ def create_user(
     language: object = None,
     organiser: bool = False,
 ) -> User:
+    fields = signup_fields(email, name, password, organisation=organisation, language=language)
+    if find_by_email(fields["email"]):
+        raise DomainError("conflict", _("An account with this e-mail address already exists."))
+    return _create(fields, organiser=organiser)
+
+
+def signup_fields(
+    email: object, name: object, password: object, *, organisation: object = None, language: object = None
+) -> dict:
+    """A sign-up's validated fields, the password already hashed (so a refusal for an address that
+    has an account comes no faster than an account for a new one)."""
     email = validation.email(email)
     name = validation.text(name, "name", max_length=120)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
@@ -48,21 +81,47 @@ def create_user(
     organisation = validation.optional_text(organisation, "organisation", max_length=200)
     if language is not None:
         language = validation.choice(language, "language", LANGUAGES)
-    # Hashed before looking the address up: an existing address answers no faster than a new one.
-    password_hash = hash_password(password)
-    if find_by_email(email):
-        raise DomainError("conflict", _("An account with this e-mail address already exists."))
+    return {
+        "email": email,
+        "name": name,
+        "password_hash": hash_password(password),
+        "organisation": organisation,
+        "language": language,
+    }
+
+
+def _create(fields: dict, *, organiser: bool = False, verified: bool = False) -> User:
     user = User(
-        email=email,
-        name=name,
-        password_hash=password_hash,
-        organisation=organisation,
-        language=language,
+        email=fields["email"],
+        name=fields["name"],
+        password_hash=fields["password_hash"],
+        organisation=fields.get("organisation"),
+        language=fields.get("language"),
         is_organiser=organiser,
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def start_signup(fields: dict, base: str) -> None:
+    """Sign-up by mail first: whatever the address, a mail goes to it after the commit (the link that
+    makes the account, or a note that it has one). Nothing here looks the address up."""
+    from deliberate import jobs, mail
+
+    mail.refuse_if_disabled()
+    jobs.enqueue("deliberate.accounts.jobs.signup_mail", fields, base, language=fields.get("language"))
+
+
+def finish_signup(token: object) -> User:
+    """The account of a sign-up link, its address verified by the opening of the link."""
+    from deliberate.accounts.verification import signup_fields as fields_of
+
+    fields = fields_of(token)
+    if find_by_email(fields["email"]):
+        raise DomainError("conflict", _("An account with this e-mail address already exists: log in."))
+    return _create(fields, verified=True)
 
 
 def authenticate(email: object, password: object) -> User:

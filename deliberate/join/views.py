@@ -9,8 +9,11 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from deliberate import mail
 from deliberate.access import role_in
 from deliberate.accounts import services as accounts
+from deliberate.accounts import verification
+from deliberate.accounts.views import LOGIN_LIMITS, SIGNUP_LIMIT, throttled
 from deliberate.agenda.services import live_question
 from deliberate.errors import DomainError
 from deliberate.extensions import db
@@ -57,6 +60,8 @@ def _session(code: str, position: int | None) -> PanelSession:
 
 @pages.route("/j/<code>", methods=["GET", "POST"], defaults={"position": None})
 @pages.route("/j/<code>/<int:position>", methods=["GET", "POST"])
+# It signs up and logs in too: the same throttles as the sign-up and log-in pages.
+@throttled(SIGNUP_LIMIT, *LOGIN_LIMITS)
 def page(code: str, position: int | None):
     session = _session(code, position)
     if current_user.is_authenticated and role_in(current_user, session) is not None:
@@ -64,7 +69,11 @@ def page(code: str, position: int | None):
     error = None
     if request.method == "POST":
         try:
+            if _signing_up_by_mail(request.form.get("mode")):
+                return _start_signup_by_mail(), 202
             user = _account(request.form.get("mode"))
+            if session.requires_verified_email and user.email_verified_at is None:
+                return _verify_first(user)
             sessions.register(user, session)
             db.session.commit()
         except DomainError as failure:
@@ -82,6 +91,32 @@ def page(code: str, position: int | None):
         form=request.form,
         language=current_language(),
     ), 400 if error else 200
+
+
+def _signing_up_by_mail(mode: str | None) -> bool:
+    return mode != "login" and not current_user.is_authenticated and current_app.config["SIGNUP_CONFIRM"]
+
+
+def _start_signup_by_mail() -> str:
+    """Sign-up by mail first: the mail's link makes the account and comes back to this page."""
+    form = request.form
+    fields = accounts.signup_fields(
+        form.get("email", ""), form.get("name", ""), form.get("password", ""), language=current_language()
+    )
+    accounts.start_signup({**fields, "next": request.path}, verification.base_url())
+    db.session.commit()
+    return render_template("accounts/check_email.html", email=fields["email"])
+
+
+def _verify_first(user):
+    """A session for verified addresses only: the account is kept, logged in, and mailed its link;
+    opening it comes back here and registers."""
+    mailed = mail.enabled()
+    if mailed:
+        verification.send_verification(user, verification.base_url(), request.path)
+    db.session.commit()
+    login_user(user)
+    return render_template("join/verify_first.html", email=user.email, mailed=mailed), 403
 
 
 def _account(mode: str | None):

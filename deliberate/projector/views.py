@@ -33,6 +33,7 @@ def page(token: str):
         question = services.by_token(token)
     except DomainError:
         abort(404)
+    request.projector_embeddable = question.session.projector_embeddable  # see webdefences.py
     link = join_url(question.session, question.position)
     return render_template(
         "projector/page.html",

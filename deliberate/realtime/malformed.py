@@ -3,7 +3,7 @@
 Socket.IO raises while decoding a broken packet (``42["post",``), and Engine.IO logs that with its
 traceback: about 1.6 KB of log per packet, which one anonymous client could send by the thousand and
 so slow every room down. The message handler is wrapped: a packet that fails to decode is dropped and
-counted, and the count is logged at most once a minute.
+counted, its connection closed, and the count is logged at most once a minute.
 """
 
 import logging
@@ -33,12 +33,18 @@ class MalformedPackets:
             count, self._since_log, self._last_log = self._since_log, 0, now
         log.warning("dropped %d malformed Socket.IO packet(s) in the last minute (last: %s)", count, error)
 
-    def guard(self, handle_message: Callable[[str, object], None]) -> Callable[[str, object], None]:
+    def guard(
+        self, handle_message: Callable[[str, object], None], hang_up: Callable[[str], None] | None = None
+    ) -> Callable[[str, object], None]:
         def guarded(eio_sid: str, data: object) -> None:
             try:
                 handle_message(eio_sid, data)
             except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
                 self.count(error)
+                if hang_up is not None:
+                    # No Socket.IO client sends a broken packet: the connection is a script's, and
+                    # closing it ends the flood (reconnecting costs a handshake and a log-in check).
+                    hang_up(eio_sid)
 
         return guarded
 
@@ -46,4 +52,15 @@ class MalformedPackets:
 def install(sio, counter: MalformedPackets) -> None:
     """Put the counter between Engine.IO and Socket.IO's message handler of ``sio``'s server."""
     server = sio.server
-    server.eio.on("message", counter.guard(server._handle_eio_message))
+    server.eio.on("message", counter.guard(server._handle_eio_message, _hang_up(server.eio)))
+
+
+def _hang_up(eio) -> Callable[[str], None]:
+    def hang_up(eio_sid: str) -> None:
+        socket = eio.sockets.pop(eio_sid, None)
+        if socket is not None:
+            # Without waiting: a long-polling client that never polls again would never take the close
+            # packet, and waiting for it would keep the request that brought the packet unanswered.
+            socket.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+
+    return hang_up

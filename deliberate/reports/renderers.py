@@ -9,8 +9,13 @@ from deliberate.reports.render_html import render_html
 from deliberate.reports.render_json import render_json
 from deliberate.reports.render_markdown import render_markdown
 from deliberate.reports.render_pdf import render_pdf
+from deliberate.reports.text import without_controls
 
 Renderer = Callable[[dict, dict[str, str]], bytes]
+
+# Text formats a person may print to a terminal (``deliberate export`` writes to stdout); the PDF and
+# DOCX writers clean their own text, JSON escapes control characters.
+CLEANED = frozenset({"html", "md", "csv"})
 
 FORMATS: dict[str, tuple[Renderer, str, str]] = {
     "html": (render_html, "text/html; charset=utf-8", "html"),
@@ -27,4 +32,6 @@ def render(report: dict, labels: dict[str, str], fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format: {fmt!r}")
     renderer, _media_type, _extension = FORMATS[fmt]
+    if fmt in CLEANED:
+        report = without_controls(report)
     return renderer(report, with_defaults(labels))

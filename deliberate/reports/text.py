@@ -37,3 +37,18 @@ def printable(value):
     if isinstance(value, list | tuple):
         return [printable(v) for v in value]
     return value
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(value):
+    """A copy of a JSON-like value whose strings lost their control characters (tab, newline and
+    carriage return kept): texts stored before input was cleaned must not reach a terminal or a file."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value) if _CONTROLS.search(value) else value
+    if isinstance(value, dict):
+        return {k: without_controls(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_controls(v) for v in value]
+    return value

@@ -10,6 +10,7 @@ from flask_socketio import join_room, leave_room
 
 from deliberate import throttle
 from deliberate.access import SEES_HIDDEN, require_role
+from deliberate.errors import DomainError
 from deliberate.extensions import socketio
 from deliberate.i18n import current_language
 from deliberate.realtime.handlers import connection_handler, handler
@@ -37,6 +38,12 @@ def connect(auth: Any = None) -> bool:
         from deliberate.projector.views import connect as projector
 
         return projector(auth)  # a projector link's socket, or refused
+    try:
+        # A script that reconnects as fast as it can (each connection closed for a broken packet, or
+        # refused beyond the socket cap) costs a handshake and a log-in check each time.
+        throttle.hit("RATE_CONNECTS", "connect", current_user.id)
+    except DomainError:
+        return False
     _broadcaster().start(socketio)
     translation_retry.start(current_app._get_current_object(), socketio)
     join_room(user_room(current_user.id))  # the person's notifications, on every process

@@ -86,6 +86,8 @@ def _draft_from_session(session: PanelSession | None) -> services.SessionDraft:
         attendees_may_cluster=session.attendees_may_cluster,
         publish_names=session.publish_names,
         attendees_see_opinion_groups=session.attendees_see_opinion_groups,
+        requires_verified_email=session.requires_verified_email,
+        projector_embeddable=session.projector_embeddable,
         questions=[dict(q.text) for q in session.questions],
     )
 
@@ -115,6 +117,8 @@ def _draft_from_form(session: PanelSession | None) -> services.SessionDraft:
         attendees_may_cluster=form.get("attendees_may_cluster") == "on",
         publish_names=form.get("publish_names") == "on",
         attendees_see_opinion_groups=form.get("attendees_see_opinion_groups") == "on",
+        requires_verified_email=form.get("requires_verified_email") == "on",
+        projector_embeddable=form.get("projector_embeddable") == "on",
         questions=[texts(f"question{i}") for i in range(1, count + 1)],
         # The form does not edit the labelled facts (thematic line, organisers...): keep them.
         details=dict(session.details) if session is not None else {},

@@ -59,6 +59,10 @@ def register(user: User, session: PanelSession) -> tuple[str, bool]:
     from deliberate.sessions.exclusions import refuse_if_excluded
 
     refuse_if_excluded(user, session)
+    if session.requires_verified_email:
+        from deliberate.accounts.verification import require_verified
+
+        require_verified(user)
     db.session.add(Registration(user_id=user.id, session_id=session.id, role="attendee"))
     db.session.flush()
     return "attendee", True
@@ -125,6 +129,10 @@ class SessionDraft:
     # Attendees' names in the published report and on the projector (else pseudonyms).
     publish_names: bool = False
     attendees_see_opinion_groups: bool = False
+    # Only verified e-mail addresses may register (throw-away accounts cannot vote).
+    requires_verified_email: bool = False
+    # The projector page may be framed by other sites (a stream's overlay).
+    projector_embeddable: bool = False
     questions: list[dict[str, str]] = field(default_factory=list)
 
     def validate(self) -> "SessionDraft":
@@ -218,6 +226,8 @@ def save_session(
         "attendees_may_cluster",
         "publish_names",
         "attendees_see_opinion_groups",
+        "requires_verified_email",
+        "projector_embeddable",
     ):
         setattr(session, name, getattr(draft, name))
     existing = {q.position: q for q in session.questions}

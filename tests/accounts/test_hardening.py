@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from conftest import PASSWORD
+from helpers import form_fields
 
 from deliberate.extensions import db, socketio
 
@@ -398,3 +399,85 @@ def test_the_cli_excludes_and_readmits(app, make_member, runner, login):
     assert login(attendee).post(f"{SESSION}/register", json={}).status_code == 403
     assert runner.invoke("exclude", "uclg-1-3-2", attendee.email, "--readmit").exit_code == 0
     assert login(attendee).post(f"{SESSION}/register", json={}).status_code == 201
+
+
+# 11. The projector may be framed by other sites only when the organiser allows it.
+
+
+def _set_embeddable(app, organiser_http, allowed: bool) -> None:
+    fields = form_fields(organiser_http.get("/organiser/sessions/uclg-1-3-2/edit").get_data(as_text=True))
+    fields.pop("projector_embeddable", None)
+    if allowed:
+        fields["projector_embeddable"] = "on"
+    assert organiser_http.post("/organiser/sessions/uclg-1-3-2/edit", data=fields).status_code in (200, 302)
+
+
+def test_the_projector_may_be_embedded_once_the_organiser_allows_it(app, make_member, login, question):
+    organiser, moderator = make_member("organiser"), make_member("moderator")
+    org_http, mod_http = login(organiser), login(moderator)
+    link = mod_http.post(f"/api/v1/questions/{question.id}/projector-link", json={}).get_json()["url"]
+    token_page = "/p/" + link.rsplit("/p/", 1)[1]
+    pages = [token_page, f"/s/uclg-1-3-2/q/{question.position}/projector"]
+
+    before = [mod_http.get(page).headers for page in pages]
+    _set_embeddable(app, org_http, True)
+    after = [mod_http.get(page).headers for page in pages]
+    room = mod_http.get(f"/s/uclg-1-3-2/q/{question.position}").headers
+
+    assert all("frame-ancestors 'none'" in h["Content-Security-Policy"] for h in before)
+    assert all(h["X-Frame-Options"] == "DENY" for h in before)
+    assert all("frame-ancestors *" in h["Content-Security-Policy"] for h in after)
+    assert all("X-Frame-Options" not in h for h in after)
+    assert "frame-ancestors 'none'" in room["Content-Security-Policy"]  # only the projector
+
+
+# 2. Behind a proxy, the per-address throttles see the people's addresses, and only then.
+
+LOGIN_IP_3 = {"RATELIMIT_ENABLED": True, "RATE_LOGIN_IP": "3/minute", "RATE_LOGIN_ACCOUNT": "100/minute"}
+
+
+def _failed_logins_from(client, addresses) -> list[int]:
+    return [
+        client.post(
+            "/api/v1/auth/login",
+            json={"email": "nobody@example.org", "password": "wrong"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+        for address in addresses
+    ]
+
+
+@pytest.mark.parametrize("app_config", [{**LOGIN_IP_3, "TRUSTED_PROXIES": 1}])
+def test_behind_a_trusted_proxy_each_address_has_its_own_allowance(client):
+    answers = _failed_logins_from(client, ["198.51.100.1"] * 3 + ["198.51.100.2"])
+
+    assert answers == [401, 401, 401, 401]
+
+
+@pytest.mark.parametrize("app_config", [LOGIN_IP_3])
+def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(client):
+    answers = _failed_logins_from(client, ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"])
+
+    assert answers == [401, 401, 401, 429]
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [{"RATELIMIT_ENABLED": True, "RATE_LOGIN_ACCOUNT": "3/minute", "RATE_LOGIN_IP": "100/minute"}],
+)
+def test_logging_in_through_the_join_page_is_throttled_too(client, make_user, demo_session):
+    person = make_user()
+    form = {"mode": "login", "email": person.email, "password": "wrong"}
+
+    answers = [client.post("/j/uclg-1-3-2/1", data=form).status_code for _ in range(4)]
+
+    assert answers == [400, 400, 400, 429]
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATE_CONNECTS": "2/minute"}])
+def test_connections_are_throttled_per_person(app, make_member, login):
+    http = login(make_member())
+
+    socks = [socketio.test_client(app, flask_test_client=http) for _ in range(3)]
+
+    assert [s.is_connected() for s in socks] == [True, True, False]

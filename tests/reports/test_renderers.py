@@ -304,3 +304,22 @@ def test_markdown_keeps_no_javascript_links_from_a_synthesis():
 
     out = _synthesis("[a](javascript:alert(1)) [b](https://example.org) [c](data:text/html,x)", {})
     assert "javascript:" not in out and "data:" not in out and "https://example.org" in out
+
+
+# Issue 15, point 16: control characters stored before input was cleaned never reach a file or a
+# terminal (``deliberate export`` writes to stdout).
+@pytest.mark.parametrize("fmt", ["md", "csv", "html"])
+def test_control_characters_in_stored_texts_do_not_reach_the_export(fmt):
+    from deliberate.reports.renderers import render
+
+    report = make_report()
+    first = report["questions"][0]
+    first["text"] = "Q\x1b[31m\x07\x08 red\tand\nnext"
+    first["synthesis"] = "Syn\x1b]0;title\x07thesis"
+    for contribution in first["clusters"][0]["contributions"] + first["most_agreed"]:
+        contribution["text"] = "C\x1b[2J\x08ontribution\x9b"
+
+    out = render(report, DEFAULT_LABELS, fmt).decode("utf-8")
+
+    assert not any(ch in out for ch in "\x1b\x07\x08\x9b")
+    assert "[31m" in out  # only the control characters go, the visible rest stays
