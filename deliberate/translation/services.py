@@ -122,9 +122,10 @@ def view(row: Translation) -> dict:
     }
 
 
-def _current(kind: str, texts: dict[int, str]) -> dict[int, dict[str, dict]]:
+def current(kind: str, texts: dict[int, str]) -> dict[int, dict[str, dict]]:
     """Translations of ``texts`` (object id → its text now), per object id and language."""
     found: dict[int, dict[str, dict]] = defaultdict(dict)
+    texts = {object_id: text for object_id, text in texts.items() if (text or "").strip()}
     if not texts:
         return found
     digests = {object_id: digest(text) for object_id, text in texts.items()}
@@ -146,7 +147,7 @@ def _current(kind: str, texts: dict[int, str]) -> dict[int, dict[str, dict]]:
 
 
 def for_contributions(contributions: Iterable[Contribution]) -> dict[int, dict[str, dict]]:
-    return _current("contribution", {c.id: c.text for c in contributions})
+    return current("contribution", {c.id: c.text for c in contributions})
 
 
 def for_contribution(contribution: Contribution) -> dict[str, dict]:
@@ -156,14 +157,14 @@ def for_contribution(contribution: Contribution) -> dict[str, dict]:
 def for_cluster(cluster: Cluster) -> dict[str, dict[str, dict]]:
     """``{"label": {language: translation}, "synthesis": {...}}``."""
     return {
-        "label": _current("cluster_label", {cluster.id: cluster.label}).get(cluster.id, {}),
-        "synthesis": _current("cluster_synthesis", {cluster.id: cluster.synthesis or ""}).get(cluster.id, {}),
+        "label": current("cluster_label", {cluster.id: cluster.label}).get(cluster.id, {}),
+        "synthesis": current("cluster_synthesis", {cluster.id: cluster.synthesis or ""}).get(cluster.id, {}),
     }
 
 
 def for_question(question: Question) -> dict[str, dict[str, dict]]:
     return {
-        "synthesis": _current("question_synthesis", {question.id: question.synthesis or ""}).get(
+        "synthesis": current("question_synthesis", {question.id: question.synthesis or ""}).get(
             question.id, {}
         )
     }
