@@ -66,6 +66,8 @@ def memberships_changed(user_id: int) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send(session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy also calls after_commit when a SAVEPOINT is released: not committed yet
     pending = session.info.pop(_KEY, [])
     for send in pending:
         send()

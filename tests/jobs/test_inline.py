@@ -141,3 +141,16 @@ def test_the_report_download_of_the_contract_still_answers_with_the_file(make_me
     response = login(make_member("rapporteur")).get(f"/api/v1/sessions/{demo_session.code}/report?format=md")
 
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/markdown")
+
+
+def test_a_job_waits_for_the_real_commit_not_a_savepoint_released_before_it(app, make_user):
+    from deliberate.jobs.models import Job
+
+    with app.app_context():
+        job_id = jobs.enqueue("deliberate.jobs.samples.count", 2, user_id=make_user().id)["id"]
+        with db.session.begin_nested():  # SQLAlchemy calls after_commit when a SAVEPOINT is released
+            pass
+        assert db.session.get(Job, job_id).state == "queued"
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Job, job_id).state == "done"
