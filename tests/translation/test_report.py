@@ -14,6 +14,7 @@ import pytest
 from reports.report_session import TEXTS
 
 FRENCH = TEXTS["c1"][2]  # a French contribution
+SPANISH = "En conjunto: el apoyo a las cooperativas."  # a rapporteur's own translation
 
 
 class Fake:
@@ -211,13 +212,13 @@ def test_a_confirmed_synthesis_translation_is_no_longer_marked_as_a_machines_in_
 
     answer = login(filled.people["rita"]).put(
         f"/api/v1/questions/{filled.question_id}/synthesis/translations/es",
-        json={"text": "En conjunto: el apoyo a las cooperativas."},
+        json={"text": SPANISH},
     )
     assert answer.status_code == 200, answer.get_json()
 
     translated = first_question(report(moderator, lang="es"))["synthesis_translation"]
     after = report(moderator, "md", lang="es").get_data(as_text=True).replace("\\", "")
-    assert (translated["text"], translated["confirmed"]) == ("En conjunto: el apoyo a las cooperativas.", True)
-    assert "En conjunto: el apoyo a las cooperativas." in after
+    assert (translated["text"], translated["confirmed"]) == (SPANISH, True)
+    assert SPANISH in after
     assert confirmed in after and confirmed not in before
     assert after.count(machine) == before.count(machine) - 1  # the clusters' stay machine translations
