@@ -170,6 +170,66 @@ def for_question(question: Question) -> dict[str, dict[str, dict]]:
     }
 
 
+SYNTHESES = ("question_synthesis", "cluster_synthesis")
+
+
+@dataclass(frozen=True)
+class SynthesisTranslations:
+    """One synthesis of a session with its translation (or none yet) per other language, for the page
+    where moderators and rapporteurs confirm them."""
+
+    kind: str
+    object_id: int
+    question: Question
+    cluster: Cluster | None
+    text: str
+    language: str
+    translations: dict[str, dict | None]
+
+
+def syntheses_of(session) -> list[SynthesisTranslations]:
+    """Every synthesis of ``session`` (question by question: the question's, then its clusters')."""
+    found = []
+    for question in session.questions:
+        clusters = db.session.scalars(
+            db.select(Cluster)
+            .where(Cluster.question_id == question.id)
+            .order_by(Cluster.position, Cluster.id)
+        ).all()
+        parts = [("question_synthesis", question.id, None, question.synthesis)]
+        parts += [("cluster_synthesis", c.id, c, c.synthesis) for c in clusters]
+        for kind, object_id, cluster, text in parts:
+            original = source(kind, object_id) if (text or "").strip() else None
+            if original is None:
+                continue
+            have = current(kind, {object_id: original.text}).get(object_id, {})
+            found.append(
+                SynthesisTranslations(
+                    kind,
+                    object_id,
+                    question,
+                    cluster,
+                    original.text,
+                    original.language,
+                    {language: have.get(language) for language in original.targets},
+                )
+            )
+    return found
+
+
+def confirm_in_session(
+    actor: User, role: str, session, kind: object, object_id: object, language: object, text: object
+) -> Translation:
+    """``confirm`` for a synthesis named by the page's form, which must belong to ``session``."""
+    kind = validation.choice(kind, "kind", SYNTHESES)
+    object_id = validation.identifier(object_id, "object_id")
+    original = source(kind, object_id)
+    question = db.session.get(Question, original.question_id) if original is not None else None
+    if question is None or question.session_id != session.id:
+        raise invalid(_("There is no synthesis to translate yet."))
+    return confirm(actor, role, kind, object_id, language, text)
+
+
 def confirm(actor: User, role: str, kind: str, object_id: int, language: object, text: object) -> Translation:
     """A moderator's or rapporteur's own translation of a synthesis: no longer marked as a machine's."""
     if role not in CONFIRMS:
