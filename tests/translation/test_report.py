@@ -222,3 +222,29 @@ def test_a_confirmed_synthesis_translation_is_no_longer_marked_as_a_machines_in_
     assert SPANISH in after
     assert confirmed in after and confirmed not in before
     assert after.count(machine) == before.count(machine) - 1  # the clusters' stay machine translations
+
+
+def test_the_published_report_reads_each_synthesis_in_the_readers_language_marked(filled, moderator, login):
+    rapporteur = login(filled.people["rita"])
+    rapporteur.put(
+        f"/api/v1/questions/{filled.question_id}/synthesis/translations/es", json={"text": SPANISH}
+    )
+    submitted = moderator.post("/api/v1/sessions/uclg-1-3-2/versions", json={"lang": "en"})
+    number = submitted.get_json()["version"]["number"]
+    decided = rapporteur.post(
+        f"/api/v1/sessions/uclg-1-3-2/versions/{number}/decision", json={"decision": "approve"}
+    )
+    assert decided.status_code == 200, decided.get_json()
+    reader = login(filled.people["amina"])
+
+    spanish = json.loads(reader.get("/s/uclg-1-3-2/report?format=json&lang=es").data)["questions"][0]
+    french = json.loads(reader.get("/s/uclg-1-3-2/report?format=json&lang=fr").data)["questions"][0]
+    english = json.loads(reader.get("/s/uclg-1-3-2/report?format=json&lang=en").data)["questions"][0]
+
+    assert (spanish["synthesis_translation"]["text"], spanish["synthesis_translation"]["confirmed"]) == (
+        SPANISH,
+        True,
+    )
+    assert french["synthesis_translation"]["text"].startswith("[fr] Overall:")
+    assert french["synthesis_translation"]["confirmed"] is False
+    assert english["synthesis_translation"] is None  # written in English
