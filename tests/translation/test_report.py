@@ -248,3 +248,25 @@ def test_the_published_report_reads_each_synthesis_in_the_readers_language_marke
     assert french["synthesis_translation"]["text"].startswith("[fr] Overall:")
     assert french["synthesis_translation"]["confirmed"] is False
     assert english["synthesis_translation"] is None  # written in English
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "pdf"])
+def test_every_format_shows_the_translated_synthesis_marked_then_the_original(filled, moderator, fmt, app):
+    from deliberate.reports.labels import original_note, translation_note, with_defaults
+    from deliberate.reports.translated import report_labels
+
+    with app.app_context():
+        labels = with_defaults(report_labels("es"))
+    data = report(moderator, fmt, lang="es").data
+    if fmt == "docx":
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    elif fmt == "pdf":
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    else:
+        text = data.decode().replace("\\", "")
+
+    mark = translation_note(labels, {"provider": "fake", "source_language": "en"})
+    translated = text.index("[es] Overall:")
+    original = text.index("Overall:", translated + len("[es] Overall:"))
+    assert text.index(mark) < translated < text.index(original_note(labels, "en")) < original
