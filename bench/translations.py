@@ -2,8 +2,9 @@
 
 - ``apertium`` (if installed): fr→es texts one per pipeline, then in batches (as the jobs send them),
   and fr→en (two pipelines, via es);
-- ``libretranslate``: the adapter against a local stand-in server that answers at once (it measures
-  the adapter and HTTP round trip, not a real LibreTranslate model, which this machine does not have);
+- ``libretranslate`` and ``deepl``: each adapter against a local stand-in server that answers at once
+  in that provider's documented shape (it measures the adapter and the HTTP round trip, not a real
+  LibreTranslate model or DeepL's service, which this machine has not got or cannot reach);
 - baseline: the same texts through ``cat`` in one process per batch (what spawning a pipeline costs)
   and an in-process identity provider (the interface's own overhead).
 """
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from deliberate.translation import providers  # noqa: E402
 from deliberate.translation.apertium import Apertium  # noqa: E402
+from deliberate.translation.deepl import DeepL  # noqa: E402
 from deliberate.translation.libretranslate import LibreTranslate  # noqa: E402
 
 TEXT = "Les villes doivent protéger les espaces verts et les parcs publics pour les enfants ({n})."
@@ -57,7 +59,12 @@ def stand_in_server():
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            data = json.dumps({"translatedText": body["q"]}).encode()
+            if self.path == "/v2/translate":  # DeepL
+                items = [{"detected_source_language": "FR", "text": t} for t in body["text"]]
+                answer = {"translations": items}
+            else:  # LibreTranslate's /translate
+                answer = {"translatedText": body["q"]}
+            data = json.dumps(answer).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -111,9 +118,17 @@ def main() -> None:
             rate(LibreTranslate(url), texts, args.batch),
         ),
     ]
+    rows += [
+        ("deepl adapter (stand-in server), one request per text", rate(DeepL("key:fx", url), single, 1)),
+        (
+            f"deepl adapter (stand-in server), batches of {args.batch}",
+            rate(DeepL("key:fx", url), texts, args.batch),
+        ),
+    ]
     server.shutdown()
     note = "CPU shared with other work: compare within this run"
-    print(f"{args.texts} texts of {len(texts[0])} characters ({note})")
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
+    print(f"{args.texts} texts of {len(texts[0])} characters ({note}; load average {' '.join(load)})")
     for name, per_second in rows:
         print(f"  {name:<66} {per_second:10.1f} translations/s")
 

@@ -217,14 +217,17 @@ def _write(data: bytes, output: Path | None) -> None:
 )
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["fr", "en", "es"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--translations", is_flag=True, help="Print the stored translations beside each original (not in CSV)."
+)
 @fails_cleanly
-def export(session_code: str, fmt: str, lang: str, output: Path | None) -> None:
+def export(session_code: str, fmt: str, lang: str, output: Path | None, translations: bool) -> None:
     """Write the session report (stdout when no -o)."""
     from deliberate.reports.service import export_file
     from deliberate.sessions.services import get_session
 
     with _app().app_context():
-        report = export_file(None, get_session(session_code), fmt, lang)
+        report = export_file(None, get_session(session_code), fmt, lang, translations)
     _write(report.data, output)
 
 

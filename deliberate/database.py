@@ -75,6 +75,8 @@ def is_transient(error: BaseException) -> bool:
 
 
 def _count_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released, not a commit
     session.info["commits"] = session.info.get("commits", 0) + 1
 
 

@@ -97,6 +97,20 @@ def choice(value: Any, field: str, choices: tuple[str, ...] | frozenset[str]) ->
     return value
 
 
+FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def flag(value: Any, field: str, default: bool = False) -> bool:
+    """A yes/no option: a JSON boolean, or in a query string 1/0, true/false, yes/no; absent: default."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in FLAGS:
+        return FLAGS[value.strip().lower()]
+    raise invalid(_("%(field)s must be true or false.", field=field))
+
+
 MAX_SYNTHESIS = 50_000
 
 

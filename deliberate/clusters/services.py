@@ -213,11 +213,25 @@ def suggestions(actor: User, role: str, question: Question) -> list[Suggestion]:
     if role not in MODERATING:
         raise forbidden(_("Only moderators ask for suggested themes."))
     rows = db.session.execute(
-        db.select(Contribution.id, Contribution.text)
+        db.select(Contribution.id, Contribution.text, Contribution.language)
         .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
         .order_by(Contribution.id)
     ).all()
-    return suggest_clusters([(cid, text) for cid, text in rows])
+    return suggest_clusters(_in_one_language(rows, question, actor))
+
+
+def _in_one_language(rows, question: Question, actor: User) -> list[tuple[int, str]]:
+    """Each contribution's text in the moderator's language where a translation is stored, so themes
+    group by what is said, not by the language it is said in (*logement* / *vivienda* / *housing*),
+    and labels come out in one language. Without stored translations: the originals."""
+    languages = question.session.languages or []
+    language = actor.language if actor.language in languages else question.session.original_language
+    foreign = {cid: text for cid, text, written in rows if written != language}
+    stored = translations.current("contribution", foreign) if foreign else {}
+    return [
+        (cid, stored.get(cid, {}).get(language, {}).get("text", text) if cid in foreign else text)
+        for cid, text, _written in rows
+    ]
 
 
 def coverage(question: Question) -> dict:

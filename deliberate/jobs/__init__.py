@@ -225,6 +225,8 @@ def backend() -> Backend:
 
 
 def _send_after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released (SQLAlchemy calls after_commit then too): the job is not committed
     pending = session.info.pop(_KEY, [])
     if not pending or not has_app_context():
         return

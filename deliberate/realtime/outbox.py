@@ -74,6 +74,8 @@ def _send(session) -> None:
     The change is committed by then, so a failure here must not turn its answer into an error: the
     rooms converge from the stored state (a reconnect, the next tally of that contribution).
     """
+    if session.in_nested_transaction():
+        return  # SQLAlchemy also calls after_commit when a SAVEPOINT is released: not committed yet
     pending = session.info.pop(_KEY, [])
     for send in pending:
         try:

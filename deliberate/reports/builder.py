@@ -18,6 +18,7 @@ from deliberate.labels import detail_names
 from deliberate.opinions import services as opinions
 from deliberate.opinions.report import report_section as opinion_groups
 from deliberate.privacy.names import display_name
+from deliberate.reports.translations import attach as attach_translations
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.rooms.views_model import contribution_fields
 from deliberate.sessions.models import PanelSession, Question
@@ -27,15 +28,22 @@ TOP = 5
 BUCKETS = (60, 300, 900, 3600, 4 * 3600, 86400)  # seconds; the smallest giving at most ~24 bars
 
 
-def build_report(session: PanelSession, language: str, now: datetime | None = None) -> dict:
+def build_report(
+    session: PanelSession, language: str, now: datetime | None = None, translations: bool = False
+) -> dict:
+    """The report in ``language``; with ``translations``, every text also carries its translations
+    into the session's other languages (``deliberate/reports/translations.py``)."""
     from flask_babel import force_locale
 
     with force_locale(language):
         names = detail_names()
+    questions = _questions(session, language)
+    attach_translations(questions, language, list(session.languages or []), translations)
     return {
         "format_version": FORMAT_VERSION,
         "generated_at": iso(now or datetime.now(UTC)),
         "language": language,
+        "with_translations": translations,
         "version": None,
         "session": {
             "code": session.code,
@@ -51,7 +59,7 @@ def build_report(session: PanelSession, language: str, now: datetime | None = No
                 for key in session.details
             ],
         },
-        "questions": _questions(session, language),
+        "questions": questions,
     }
 
 
@@ -124,6 +132,7 @@ def _question(
                 "label": cluster.label,
                 "synthesis": cluster.synthesis or "",
                 "synthesis_language": written_in(cluster.synthesis, original_language),
+                "synthesis_translation": None,  # in the report's language, when there is one
                 "agree": sum(c["agree"] for c in inside),
                 "disagree": sum(c["disagree"] for c in inside),
                 "supporters": len(supporters.get(cluster.id, ())),
@@ -148,6 +157,7 @@ def _question(
         "synthesis": question.synthesis or "",
         "synthesis_html": markdown.render(question.synthesis or "", known, numbers),
         "synthesis_language": written_in(question.synthesis, original_language),
+        "synthesis_translation": None,
         "attribution": question.attribution,
         "participation": {
             "participants": len(participants),

@@ -19,13 +19,15 @@ def state_digest(report: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def export(session_id: int, fmt: str, language: str) -> dict:
+def export(session_id: int, fmt: str, language: str, translations: bool = False) -> dict:
     session = db.session.get(PanelSession, session_id)
     if session is None:
         raise not_found(_("No such session."))
     jobs.progress(0, 3)
-    report = build_report(session, language)
+    report = build_report(session, language, translations=translations)
     jobs.progress(1, 3)
+    # The digest covers the translations too (with_translations and each text's), so a new or
+    # confirmed translation makes a new file.
     cache_key = f"report:{session_id}:{fmt}:{language}:{state_digest(report)}"
     file_id = jobs.cached_file(cache_key)
     cached = file_id is not None

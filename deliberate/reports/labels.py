@@ -58,6 +58,14 @@ DEFAULT_LABELS: dict[str, str] = {
     "opinion_agree_share": "agree",
     "opinion_disagree_share": "disagree",
     "opinion_none": "Not enough votes for opinion groups yet.",
+    "written_in": "Synthesis written in",
+    "translation_machine": "Machine translation from {language} ({provider})",
+    "translation_via": "via {language}",
+    "translation_confirmed": "Translation from {language}, confirmed by a moderator or rapporteur",
+    "translation_original": "Original in {language}",
+    "language_en": "English",
+    "language_fr": "Français",
+    "language_es": "Español",
     "role_attendee": "Attendee",
     "role_panelist": "Panelist",
     "role_moderator": "Moderator",
@@ -83,6 +91,28 @@ def role_label(labels: dict[str, str], role: str) -> str:
 
 def status_label(labels: dict[str, str], status: str) -> str:
     return labels.get(f"status_{status}", status)
+
+
+def language_label(labels: dict[str, str], code: str | None) -> str:
+    return labels.get(f"language_{code}", code or "")
+
+
+def translation_note(labels: dict[str, str], entry: dict) -> str:
+    """How a translation is marked everywhere: a machine's, with its provider and source language
+    (and the language it went through), or confirmed by a person."""
+    source = language_label(labels, entry.get("source_language"))
+    if entry.get("confirmed"):
+        return labels["translation_confirmed"].replace("{language}", source)
+    note = labels["translation_machine"].replace("{language}", source)
+    note = note.replace("{provider}", entry["provider"])
+    if entry.get("pivot"):
+        pivot = language_label(labels, entry["pivot"])
+        note += " · " + labels["translation_via"].replace("{language}", pivot)
+    return note
+
+
+def original_note(labels: dict[str, str], language: str | None) -> str:
+    return labels["translation_original"].replace("{language}", language_label(labels, language))
 
 
 def short_datetime(iso: str | None) -> str:

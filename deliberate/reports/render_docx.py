@@ -4,7 +4,14 @@ import io
 import re
 from xml.sax.saxutils import escape
 
-from deliberate.reports.labels import role_label, session_facts, status_label
+from deliberate.reports.labels import (
+    language_label,
+    original_note,
+    role_label,
+    session_facts,
+    status_label,
+    translation_note,
+)
 from deliberate.reports.render_csv import contributions_of
 from deliberate.reports.text import printable_text
 
@@ -99,7 +106,7 @@ def _question(document, question: dict, labels: dict[str, str]) -> None:
         document.add_paragraph().add_run(_clean(attribution)).italic = True
     if question["synthesis"].strip():
         document.add_heading(_clean(labels["question_synthesis"]), 2)
-        _synthesis(document, question["synthesis"], notes)
+        _synthesis_part(document, question, labels, notes)
     if next(contributions_of(question), None) is None:
         document.add_paragraph(_clean(labels["no_contributions"]))
     for key in ("most_agreed", "most_divisive"):
@@ -111,13 +118,16 @@ def _question(document, question: dict, labels: dict[str, str]) -> None:
         document.add_heading(_clean(labels["clusters"]), 2)
     for cluster in question["clusters"]:
         document.add_heading(_clean(cluster["label"]), 3)
+        for entry in cluster.get("label_translations") or []:
+            document.add_paragraph().add_run(_clean(_beside(entry, labels))).italic = True
         document.add_paragraph(
             _clean(
                 f"{labels['support']}: {labels['agree']} {cluster['agree']} · {labels['disagree']} "
                 f"{cluster['disagree']} · {labels['supporters']} {cluster['supporters']}"
             )
         )
-        _synthesis(document, cluster["synthesis"], notes)
+        if cluster["synthesis"].strip():
+            _synthesis_part(document, cluster, labels, notes)
         _table(document, cluster["contributions"], labels)
     if question["unclustered"]:
         document.add_heading(_clean(labels["unclustered"]), 2)
@@ -129,8 +139,32 @@ def _question(document, question: dict, labels: dict[str, str]) -> None:
                 _clean(
                     f"[{note['number']}] #{note['contribution_id']} “{note['text']}” "
                     f"({labels['agree']} {note['agree']}, {labels['disagree']} {note['disagree']})"
+                    + "".join(f"\n{_beside(t, labels)}" for t in note.get("translations") or [])
                 )
             )
+
+
+def _synthesis_part(document, part: dict, labels: dict[str, str], notes: dict[int, int]) -> None:
+    """In the report's language when it was translated into it (marked, the original after it), else
+    as written; then, with the translations option, its other translations, each marked."""
+    mine = part.get("synthesis_translation")
+    if mine:
+        document.add_paragraph().add_run(_clean(translation_note(labels, mine))).italic = True
+        _synthesis(document, mine["text"], notes)
+        original = original_note(labels, part["synthesis_language"])
+        document.add_paragraph().add_run(_clean(original)).italic = True
+    _synthesis(document, part["synthesis"], notes)
+    for entry in part.get("synthesis_translations") or []:
+        if not mine or entry["language"] != mine["language"]:
+            note = f"{language_label(labels, entry['language'])} · {translation_note(labels, entry)}"
+            document.add_paragraph().add_run(_clean(note)).italic = True
+            _synthesis(document, entry["text"], notes)
+
+
+def _beside(entry: dict, labels: dict[str, str]) -> str:
+    """A translation beside its original: "[Español · Machine translation from …] text"."""
+    note = f"{language_label(labels, entry['language'])} · {translation_note(labels, entry)}"
+    return f"[{note}] {entry['text']}"
 
 
 def _synthesis(document, markdown: str, notes: dict[int, int]) -> None:
@@ -158,7 +192,7 @@ def _table(document, items: list[dict], labels: dict[str, str]) -> None:
         _row(
             (
                 f"#{c['id']}",
-                c["text"],
+                "\n".join([c["text"], *(_beside(t, labels) for t in c.get("translations") or [])]),
                 c["author"],
                 role_label(labels, c["role"]),
                 c["language"],

@@ -7,7 +7,15 @@ from markupsafe import Markup
 
 from deliberate.paths import resource_dir
 from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
-from deliberate.reports.labels import role_label, short_datetime, short_time, status_label
+from deliberate.reports.labels import (
+    language_label,
+    original_note,
+    role_label,
+    short_datetime,
+    short_time,
+    status_label,
+    translation_note,
+)
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +53,9 @@ def render_html(report: dict, labels: dict[str, str]) -> bytes:
             charts=charts,
             role_name=lambda role: role_label(labels, role),
             status_name=lambda status: status_label(labels, status),
+            language_name=lambda code: language_label(labels, code),
+            translation_note=lambda entry: translation_note(labels, entry),
+            original_note=lambda code: original_note(labels, code),
         )
     )
     return html.encode("utf-8")

@@ -8,7 +8,15 @@ Markdown punctuation gets a backslash.
 import re
 
 from deliberate.clusters.synthesis_markdown import to_markdown
-from deliberate.reports.labels import role_label, session_facts, short_time, status_label
+from deliberate.reports.labels import (
+    language_label,
+    original_note,
+    role_label,
+    session_facts,
+    short_time,
+    status_label,
+    translation_note,
+)
 from deliberate.reports.render_csv import contributions_of
 
 _PUNCTUATION = re.compile(r"([\\`*_\[\]{}#|!~])")
@@ -33,6 +41,7 @@ def _escape_leading(match: re.Match) -> str:
 
 def render_markdown(report: dict, labels: dict[str, str]) -> bytes:
     facts = session_facts(report, labels)
+    raw = labels  # for the labels with a {placeholder}: filled first, escaped after
     labels = {key: escape_markdown(value) for key, value in labels.items()}
     session = report["session"]
     out = [f"# {escape_markdown(session['title'])}", "", f"*{labels['report_title']}*", ""]
@@ -41,11 +50,11 @@ def render_markdown(report: dict, labels: dict[str, str]) -> bytes:
         if paragraph.strip():
             out += ["", escape_markdown(paragraph)]
     for question in report["questions"]:
-        out += ["", *_question(question, labels, report["language"])]
+        out += ["", *_question(question, labels, raw, report["language"])]
     return ("\n".join(out).rstrip() + "\n").encode("utf-8")
 
 
-def _question(question: dict, labels: dict[str, str], language: str) -> list[str]:
+def _question(question: dict, labels: dict[str, str], raw: dict[str, str], language: str) -> list[str]:
     # Footnote labels carry the question position: GFM footnote labels are document-wide.
     position = question["position"]
     notes = {note["contribution_id"]: f"q{position}-{note['number']}" for note in question["footnotes"]}
@@ -60,45 +69,47 @@ def _question(question: dict, labels: dict[str, str], language: str) -> list[str
     if question["attribution"]:
         out += ["", f"*{labels['attribution']}: {escape_markdown(question['attribution'])}*"]
     if question["synthesis"].strip():
-        out += ["", f"### {labels['question_synthesis']}", *_written_in(question, labels, language)]
-        out += ["", _synthesis(question["synthesis"], notes)]
+        out += ["", f"### {labels['question_synthesis']}"]
+        out += _synthesis_part(question, labels, raw, language, notes)
     if next(contributions_of(question), None) is None:
         out += ["", labels["no_contributions"]]
     for key in ("most_agreed", "most_divisive"):
         if question[key]:
-            out += ["", f"### {labels[key]}", "", *_table(question[key], labels)]
-    out += _opinion_groups(question.get("opinion_groups"), labels)
+            out += ["", f"### {labels[key]}", "", *_table(question[key], labels, raw)]
+    out += _opinion_groups(question.get("opinion_groups"), labels, raw)
     for cluster in question["clusters"]:
         out += [
             "",
             f"### {labels['cluster']}: {escape_markdown(cluster['label'])}",
+            *_translations(cluster.get("label_translations"), raw),
             "",
             f"{labels['support']}: {labels['agree']} {cluster['agree']} · {labels['disagree']} "
             f"{cluster['disagree']} · {labels['supporters']} {cluster['supporters']}",
         ]
         if cluster["synthesis"].strip():
-            out += [*_written_in(cluster, labels, language), "", _synthesis(cluster["synthesis"], notes)]
-        out += ["", *_items(cluster["contributions"], labels)]
+            out += _synthesis_part(cluster, labels, raw, language, notes)
+        out += ["", *_items(cluster["contributions"], labels, raw)]
     if question["unclustered"]:
-        out += ["", f"### {labels['unclustered']}", "", *_items(question["unclustered"], labels)]
+        out += ["", f"### {labels['unclustered']}", "", *_items(question["unclustered"], labels, raw)]
     if question["footnotes"]:
         out.append("")
         out += [
             f'[^{notes[note["contribution_id"]]}]: "{_one_line(note["text"])}" '
             f"({labels['agree']} {note['agree']}, {labels['disagree']} {note['disagree']})"
+            + "".join(f" / {_one_translation(t, raw)}" for t in note.get("translations") or [])
             for note in question["footnotes"]
         ]
     return out
 
 
-def _opinion_groups(section: dict | None, labels: dict[str, str]) -> list[str]:
+def _opinion_groups(section: dict | None, labels: dict[str, str], raw: dict[str, str]) -> list[str]:
     """Groups with sizes and representative contributions, then consensus and divisive tables."""
     if not section:
         return []
     out = ["", f"### {labels['opinion_groups']}", ""]
     if not section["groups"]:
         return [*out, labels["opinion_none"]]
-    placed = labels["opinion_placed"].replace("{n}", str(section["min_votes"]))
+    placed = escape_markdown(raw["opinion_placed"].replace("{n}", str(section["min_votes"])))
     out.append(f"{placed}: {section['participants']}")
     for group in section["groups"]:
         out += [
@@ -140,6 +151,35 @@ def _written_in(part: dict, labels: dict, language: str) -> list[str]:
     return ["", f"*{labels['written_in']}: {labels.get('language_' + written, written)}*"]
 
 
+def _synthesis_part(part: dict, labels: dict, raw: dict, language: str, notes: dict[int, str]) -> list[str]:
+    """A synthesis: in the report's language when it was translated into it (marked, the original
+    after it), else as written; then, with the translations option, its other translations."""
+    mine = part.get("synthesis_translation")
+    if mine:
+        out = ["", f"*{escape_markdown(translation_note(raw, mine))}*", "", _synthesis(mine["text"], notes)]
+        out += ["", f"*{escape_markdown(original_note(raw, part['synthesis_language']))}*"]
+        out += ["", _synthesis(part["synthesis"], notes)]
+    else:
+        out = [*_written_in(part, labels, language), "", _synthesis(part["synthesis"], notes)]
+    for entry in part.get("synthesis_translations") or []:
+        if mine and entry["language"] == mine["language"]:
+            continue
+        note = f"{language_label(raw, entry['language'])} · {translation_note(raw, entry)}"
+        out += ["", f"*{escape_markdown(note)}*", "", _synthesis(entry["text"], notes)]
+    return out
+
+
+def _translations(entries: list[dict] | None, raw: dict) -> list[str]:
+    """A label's translations under it, one paragraph each, marked."""
+    return [line for t in entries or [] for line in ("", _one_translation(t, raw))]
+
+
+def _one_translation(entry: dict, raw: dict) -> str:
+    """A translation beside its original, on one line, marked: "text *(Español · Machine …)*"."""
+    note = f"{language_label(raw, entry['language'])} · {translation_note(raw, entry)}"
+    return f"{_one_line(entry['text'])} *({escape_markdown(note)})*"
+
+
 def _synthesis(markdown: str, notes: dict[int, str]) -> str:
     """The moderator's Markdown through the one sanitiser of every export, references as footnotes."""
     return to_markdown(markdown, notes)
@@ -150,19 +190,21 @@ def _who(c: dict, labels: dict[str, str], *more: str) -> str:
     return f"{escape_markdown(c['author'])} ({details})"
 
 
-def _table(items: list[dict], labels: dict[str, str]) -> list[str]:
+def _table(items: list[dict], labels: dict[str, str], raw: dict[str, str]) -> list[str]:
     rows = [
         f"| # | {labels['text']} | {labels['author']} | {labels['agree']} | {labels['disagree']} |",
         "| ---: | --- | --- | ---: | ---: |",
     ]
     rows += [
-        f"| {c['id']} | {_one_line(c['text'])} | {_who(c, labels)} | {c['agree']} | {c['disagree']} |"
+        f"| {c['id']} | {_one_line(c['text'])}"
+        + "".join(f" / {_one_translation(t, raw)}" for t in c.get("translations") or [])
+        + f" | {_who(c, labels)} | {c['agree']} | {c['disagree']} |"
         for c in items
     ]
     return rows
 
 
-def _items(items: list[dict], labels: dict[str, str]) -> list[str]:
+def _items(items: list[dict], labels: dict[str, str], raw: dict[str, str]) -> list[str]:
     out = []
     for c in items:
         # Continuation lines are indented so a multi-line contribution stays inside its list item.
@@ -170,6 +212,7 @@ def _items(items: list[dict], labels: dict[str, str]) -> list[str]:
         out.append(
             f"- **#{c['id']}** {text}  \n  *{_who(c, labels, short_time(c['created_at']))} · "
             f"{labels['agree']} {c['agree']} · {labels['disagree']} {c['disagree']}*"
+            + "".join(f"  \n  {_one_translation(t, raw)}" for t in c.get("translations") or [])
         )
     return out
 

@@ -11,7 +11,15 @@ one function here and one there per section. The compile itself runs in a child 
 import re
 
 from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
-from deliberate.reports.labels import role_label, session_facts, short_time, status_label
+from deliberate.reports.labels import (
+    language_label,
+    original_note,
+    role_label,
+    session_facts,
+    short_time,
+    status_label,
+    translation_note,
+)
 from deliberate.reports.synthesis_tree import references, synthesis_tree
 from deliberate.reports.text import printable, printable_text
 from deliberate.reports.typst_compile import compile_report, font_families
@@ -58,7 +66,7 @@ def _question(question: dict, labels: dict[str, str]) -> dict:
         _opinion_groups(question.get("opinion_groups"), labels),
         _clusters(question, labels, languages, seen),
         _unclustered(question, labels),
-        _footnotes(question, languages),
+        _footnotes(question, languages, labels),
     ]
     attribution = question["attribution"]
     return {
@@ -89,8 +97,55 @@ def _synthesis(
 ) -> dict | None:
     if not question["synthesis_html"]:
         return None
-    nodes = _tree(question["synthesis_html"], question, labels, languages, seen)
-    return {"kind": "synthesis", "nodes": nodes, **_written_in(question, labels)}
+    return {"kind": "synthesis", **_synthesis_part(question, labels, languages, seen)}
+
+
+def _synthesis_part(
+    part: dict, labels: dict[str, str], languages: dict[int, str | None], seen: set[int], question=None
+) -> dict:
+    """A synthesis as the template's synthesis box draws it: in the report's language when it was
+    translated into it (``translated``, marked, then the original under ``original_note``), else as
+    written; ``others``: its other translations (the export's translations option), each marked."""
+    question = question or part
+    mine = part.get("synthesis_translation")
+    translated = None
+    if mine:
+        translated = {
+            "nodes": _tree(mine["html"], question, labels, languages, seen),
+            "lang": language(mine["language"]),
+            "note": translation_note(labels, mine),
+        }
+    nodes = _tree(part["synthesis_html"], question, labels, languages, seen)
+    others = [
+        {
+            "nodes": _tree(entry["html"], question, labels, languages, seen),
+            "lang": language(entry["language"]),
+            "note": f"{language_label(labels, entry['language'])} · {translation_note(labels, entry)}",
+        }
+        for entry in part.get("synthesis_translations") or []
+        if not mine or entry["language"] != mine["language"]
+    ]
+    written = _written_in(part, labels)
+    return {
+        "nodes": nodes,
+        **written,
+        "written_in": None if mine else written["written_in"],
+        "translated": translated,
+        "original_note": original_note(labels, part.get("synthesis_language")) if mine else None,
+        "others": others,
+    }
+
+
+def _beside(entries: list[dict] | None, labels: dict[str, str]) -> list[dict]:
+    """Translations printed beside an original, each with its mark."""
+    return [
+        {
+            "text": entry["text"],
+            "lang": language(entry["language"]),
+            "note": f"{language_label(labels, entry['language'])} · {translation_note(labels, entry)}",
+        }
+        for entry in entries or []
+    ]
 
 
 def _written_in(part: dict, labels: dict[str, str]) -> dict:
@@ -208,11 +263,11 @@ def _clusters(
         "clusters": [
             {
                 "label": cluster["label"],
+                "label_translations": _beside(cluster.get("label_translations"), labels),
                 "agree": cluster["agree"],
                 "disagree": cluster["disagree"],
                 "supporters": cluster["supporters"],
-                "nodes": _tree(cluster["synthesis_html"], question, labels, languages, seen),
-                **_written_in(cluster, labels),
+                **_synthesis_part(cluster, labels, languages, seen, question),
                 "contributions": [_contribution(c, labels) for c in cluster["contributions"]],
             }
             for cluster in question["clusters"]
@@ -226,7 +281,7 @@ def _unclustered(question: dict, labels: dict[str, str]) -> dict | None:
     return {"kind": "unclustered", "items": [_contribution(c, labels) for c in question["unclustered"]]}
 
 
-def _footnotes(question: dict, languages: dict[int, str | None]) -> dict | None:
+def _footnotes(question: dict, languages: dict[int, str | None], labels: dict[str, str]) -> dict | None:
     if not question["footnotes"]:
         return None
     return {
@@ -239,6 +294,7 @@ def _footnotes(question: dict, languages: dict[int, str | None]) -> dict | None:
                 "lang": languages.get(note["contribution_id"]),
                 "agree": note["agree"],
                 "disagree": note["disagree"],
+                "translations": _beside(note.get("translations"), labels),
             }
             for note in question["footnotes"]
         ],
@@ -256,4 +312,5 @@ def _contribution(c: dict, labels: dict[str, str]) -> dict:
         "meta": f"{c['author']} · {role} · {c['language']} · {short_time(c['created_at'])}",
         "agree": c["agree"],
         "disagree": c["disagree"],
+        "translations": _beside(c.get("translations"), labels),
     }

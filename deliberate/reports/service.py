@@ -27,14 +27,18 @@ def render_snapshot(report: dict, fmt: object, language: str) -> ReportFile:
     _renderer, media_type, extension = FORMATS[fmt]
     data = render(report, report_labels(language), fmt)
     version = f"-v{report['version']['number']}" if report.get("version") else ""
-    return ReportFile(data, media_type, f"{report['session']['code']}-report{version}-{language}.{extension}")
+    translated = "-with-translations" if report.get("with_translations") else ""
+    name = f"{report['session']['code']}-report{version}-{language}{translated}.{extension}"
+    return ReportFile(data, media_type, name)
 
 
-def export(session: PanelSession, fmt: object, language: object) -> ReportFile:
-    """The current report of ``session`` as ``fmt`` (html, md, pdf, docx, json, csv) in ``language``."""
+def export(session: PanelSession, fmt: object, language: object, translations: object = False) -> ReportFile:
+    """The current report of ``session`` as ``fmt`` (html, md, pdf, docx, json, csv) in ``language``;
+    with ``translations``, each text with its translations beside it."""
     fmt = validation.choice(fmt, "format", tuple(FORMATS))
     language = validation.choice(language, "lang", LANGUAGES)
-    return render_snapshot(build_report(session, language), fmt, language)
+    translations = validation.flag(translations, "translations")
+    return render_snapshot(build_report(session, language, translations=translations), fmt, language)
 
 
 # --- As jobs: the web and the command line share these ---------------------------------------------
@@ -42,18 +46,24 @@ def export(session: PanelSession, fmt: object, language: object) -> ReportFile:
 JOB = "deliberate.reports.jobs.export"
 
 
-def start_export(actor_id: int | None, session: PanelSession, fmt: object, language: object) -> dict:
+def start_export(
+    actor_id: int | None, session: PanelSession, fmt: object, language: object, translations: object = False
+) -> dict:
     """Enqueue the export (after the commit); the same request while one runs shares that job."""
     from deliberate.access import EXPORTS
 
     fmt = validation.choice(fmt, "format", tuple(FORMATS))
     language = validation.choice(language, "lang", LANGUAGES)
+    translations = validation.flag(translations, "translations")
+    # Without translations the job's arguments and key stay as they were (jobs queued before still run).
+    extra, suffix = ((True,), ":translations") if translations else ((), "")
     return jobs.enqueue(
         JOB,
         session.id,
         fmt,
         language,
-        key=f"export:{session.id}:{fmt}:{language}",
+        *extra,
+        key=f"export:{session.id}:{fmt}:{language}{suffix}",
         user_id=actor_id,
         session_id=session.id,
         roles=EXPORTS,
@@ -71,8 +81,10 @@ def job_file(job) -> ReportFile:
     return ReportFile(kept.data, kept.media_type, kept.filename)
 
 
-def export_file(actor_id: int | None, session: PanelSession, fmt: object, language: object) -> ReportFile:
+def export_file(
+    actor_id: int | None, session: PanelSession, fmt: object, language: object, translations: object = False
+) -> ReportFile:
     """Export as a job and wait for its file (the server keeps serving meanwhile)."""
-    started = start_export(actor_id, session, fmt, language)
+    started = start_export(actor_id, session, fmt, language, translations)
     db.session.commit()
     return job_file(jobs.wait(started["id"], current_app.config["JOB_WAIT"]))

@@ -62,6 +62,11 @@ def report_labels(language: str) -> dict[str, str]:
             "opinion_none": _("Not enough votes for opinion groups yet."),
             # A synthesis is shown as written; readers in another language see which one it is in.
             "written_in": _("Synthesis written in"),
+            # Beside an original, or in its place for a synthesis in the report's language.
+            "translation_machine": _("Machine translation from {language} ({provider})"),
+            "translation_via": _("via {language}"),
+            "translation_confirmed": _("Translation from {language}, confirmed by a moderator or rapporteur"),
+            "translation_original": _("Original in {language}"),
             **{f"language_{code}": name for code, name in LANGUAGE_NAMES.items()},
             "status_open": _("Open"),
             "status_closed": _("Closed"),

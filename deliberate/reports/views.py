@@ -44,7 +44,8 @@ def export(code: str):
     require_role(current_user, session, EXPORTS)
     language = request.args.get("lang") or current_language()
     # Built by a job; this request waits for it cooperatively, so the rooms keep moving.
-    return send(service.export_file(current_user.id, session, request.args.get("format", "html"), language))
+    fmt, translations = request.args.get("format", "html"), request.args.get("translations")
+    return send(service.export_file(current_user.id, session, fmt, language, translations))
 
 
 @api.route("/<code>/exports", methods=["POST"])
@@ -54,7 +55,11 @@ def start_export(code: str):
     session = get_session(code)
     require_role(current_user, session, EXPORTS)
     job = service.start_export(
-        current_user.id, session, body.get("format", "html"), body.get("lang") or current_language()
+        current_user.id,
+        session,
+        body.get("format", "html"),
+        body.get("lang") or current_language(),
+        body.get("translations", False),
     )
     db.session.commit()
     return job_views.answer(job["id"], 202)

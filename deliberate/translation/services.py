@@ -122,9 +122,10 @@ def view(row: Translation) -> dict:
     }
 
 
-def _current(kind: str, texts: dict[int, str]) -> dict[int, dict[str, dict]]:
+def current(kind: str, texts: dict[int, str]) -> dict[int, dict[str, dict]]:
     """Translations of ``texts`` (object id → its text now), per object id and language."""
     found: dict[int, dict[str, dict]] = defaultdict(dict)
+    texts = {object_id: text for object_id, text in texts.items() if (text or "").strip()}
     if not texts:
         return found
     digests = {object_id: digest(text) for object_id, text in texts.items()}
@@ -146,7 +147,7 @@ def _current(kind: str, texts: dict[int, str]) -> dict[int, dict[str, dict]]:
 
 
 def for_contributions(contributions: Iterable[Contribution]) -> dict[int, dict[str, dict]]:
-    return _current("contribution", {c.id: c.text for c in contributions})
+    return current("contribution", {c.id: c.text for c in contributions})
 
 
 def for_contribution(contribution: Contribution) -> dict[str, dict]:
@@ -156,17 +157,77 @@ def for_contribution(contribution: Contribution) -> dict[str, dict]:
 def for_cluster(cluster: Cluster) -> dict[str, dict[str, dict]]:
     """``{"label": {language: translation}, "synthesis": {...}}``."""
     return {
-        "label": _current("cluster_label", {cluster.id: cluster.label}).get(cluster.id, {}),
-        "synthesis": _current("cluster_synthesis", {cluster.id: cluster.synthesis or ""}).get(cluster.id, {}),
+        "label": current("cluster_label", {cluster.id: cluster.label}).get(cluster.id, {}),
+        "synthesis": current("cluster_synthesis", {cluster.id: cluster.synthesis or ""}).get(cluster.id, {}),
     }
 
 
 def for_question(question: Question) -> dict[str, dict[str, dict]]:
     return {
-        "synthesis": _current("question_synthesis", {question.id: question.synthesis or ""}).get(
+        "synthesis": current("question_synthesis", {question.id: question.synthesis or ""}).get(
             question.id, {}
         )
     }
+
+
+SYNTHESES = ("question_synthesis", "cluster_synthesis")
+
+
+@dataclass(frozen=True)
+class SynthesisTranslations:
+    """One synthesis of a session with its translation (or none yet) per other language, for the page
+    where moderators and rapporteurs confirm them."""
+
+    kind: str
+    object_id: int
+    question: Question
+    cluster: Cluster | None
+    text: str
+    language: str
+    translations: dict[str, dict | None]
+
+
+def syntheses_of(session) -> list[SynthesisTranslations]:
+    """Every synthesis of ``session`` (question by question: the question's, then its clusters')."""
+    found = []
+    for question in session.questions:
+        clusters = db.session.scalars(
+            db.select(Cluster)
+            .where(Cluster.question_id == question.id)
+            .order_by(Cluster.position, Cluster.id)
+        ).all()
+        parts = [("question_synthesis", question.id, None, question.synthesis)]
+        parts += [("cluster_synthesis", c.id, c, c.synthesis) for c in clusters]
+        for kind, object_id, cluster, text in parts:
+            original = source(kind, object_id) if (text or "").strip() else None
+            if original is None:
+                continue
+            have = current(kind, {object_id: original.text}).get(object_id, {})
+            found.append(
+                SynthesisTranslations(
+                    kind,
+                    object_id,
+                    question,
+                    cluster,
+                    original.text,
+                    original.language,
+                    {language: have.get(language) for language in original.targets},
+                )
+            )
+    return found
+
+
+def confirm_in_session(
+    actor: User, role: str, session, kind: object, object_id: object, language: object, text: object
+) -> Translation:
+    """``confirm`` for a synthesis named by the page's form, which must belong to ``session``."""
+    kind = validation.choice(kind, "kind", SYNTHESES)
+    object_id = validation.identifier(object_id, "object_id")
+    original = source(kind, object_id)
+    question = db.session.get(Question, original.question_id) if original is not None else None
+    if question is None or question.session_id != session.id:
+        raise invalid(_("There is no synthesis to translate yet."))
+    return confirm(actor, role, kind, object_id, language, text)
 
 
 def confirm(actor: User, role: str, kind: str, object_id: int, language: object, text: object) -> Translation:

@@ -38,7 +38,11 @@ export function enhanceExportLinks(root = document) {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ format: link.dataset.exportFormat, lang: link.dataset.exportLang }),
+        body: JSON.stringify({
+          format: link.dataset.exportFormat,
+          lang: link.dataset.exportLang,
+          translations: link.dataset.exportTranslations === "1",
+        }),
       });
       const body = await answer.json();
       if (!answer.ok) {

@@ -91,3 +91,39 @@ def test_a_spanish_attendee_reads_a_french_contribution_in_spanish_with_the_orig
     lucia.reload()  # the choice is remembered
     expect(lucia.locator("#show-my-language")).to_be_checked()
     expect(lucia.locator("#contributions li[data-id]", has_text=spanish["text"][:20])).to_have_count(1)
+
+
+def test_a_rapporteur_edits_and_confirms_a_synthesis_translation_and_the_spanish_report_shows_it(
+    browser, translating_server
+):
+    moderator_email, moderator_api = sign_up(translating_server, "Mona", "fr")
+    rapporteur_email, _ = sign_up(translating_server, "Rita", "es")
+    translating_server.cli("grant", SESSION, moderator_email, "moderator")
+    translating_server.cli("grant", SESSION, rapporteur_email, "rapporteur")
+    synthesis = f"Les participants veulent des parcs publics {uuid.uuid4().hex[:6]}."
+    answer = moderator_api.patch(
+        f"{translating_server.url}/api/v1/questions/1", json={"synthesis": synthesis}, timeout=30
+    )
+    assert answer.ok, answer.text
+    page = room_page(browser, translating_server, rapporteur_email)
+
+    page.goto(f"/s/{SESSION}/review")
+    page.click("#synthesis-translations")
+    form = page.locator("form#question_synthesis-1-es")
+    status = form.locator(".translation-status")
+    expect(status).to_contain_text("apertium", timeout=TRANSLATED)  # Apertium's, marked as a machine's
+    expect(status).to_have_attribute("data-confirmed", "false")
+    form.locator("textarea").fill("Los participantes quieren parques públicos.")
+    form.locator("button[type=submit]").click()
+
+    form = page.locator("form#question_synthesis-1-es")
+    expect(form.locator(".translation-status")).to_have_attribute("data-confirmed", "true")
+    expect(form.locator("textarea")).to_have_value("Los participantes quieren parques públicos.")
+    report = moderator_api.get(
+        f"{translating_server.url}/api/v1/sessions/{SESSION}/report?format=json&lang=es", timeout=60
+    ).json()
+    translated = report["questions"][0]["synthesis_translation"]
+    assert (translated["text"], translated["confirmed"]) == (
+        "Los participantes quieren parques públicos.",
+        True,
+    )

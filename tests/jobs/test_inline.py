@@ -163,3 +163,16 @@ def test_a_job_its_backend_refuses_fails_with_a_message_instead_of_waiting_forev
             "failed",
             _("The job could not be queued; try again in a moment."),
         )
+
+
+def test_a_job_waits_for_the_real_commit_not_a_savepoint_released_before_it(app, make_user):
+    from deliberate.jobs.models import Job
+
+    with app.app_context():
+        job_id = jobs.enqueue("deliberate.jobs.samples.count", 2, user_id=make_user().id)["id"]
+        with db.session.begin_nested():  # SQLAlchemy calls after_commit when a SAVEPOINT is released
+            pass
+        assert db.session.get(Job, job_id).state == "queued"
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Job, job_id).state == "done"

@@ -24,7 +24,15 @@ from reports.report_session import HIDDEN, SCRIPT, TEXTS, question_text
 
 from deliberate.extensions import db
 
-REPORT_KEYS = {"format_version", "generated_at", "language", "version", "session", "questions"}
+REPORT_KEYS = {
+    "format_version",
+    "generated_at",
+    "language",
+    "with_translations",
+    "version",
+    "session",
+    "questions",
+}
 SESSION_KEYS = {
     "code",
     "title",
@@ -44,6 +52,7 @@ QUESTION_KEYS = {
     "synthesis",
     "synthesis_html",
     "synthesis_language",
+    "synthesis_translation",
     "attribution",
     "participation",
     "clusters",
@@ -60,6 +69,7 @@ CLUSTER_KEYS = {
     "synthesis",
     "synthesis_html",
     "synthesis_language",
+    "synthesis_translation",
     "agree",
     "disagree",
     "supporters",

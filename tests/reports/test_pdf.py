@@ -235,4 +235,4 @@ def test_a_synthesis_in_another_language_is_tagged_and_marked_as_written():
     report["questions"][0]["synthesis_language"] = "es"
     reader = pdf_of(report)
     assert "es" in structure_languages(reader)
-    assert "Synthesis written in: es" in text_of(reader)
+    assert "Synthesis written in: Español" in text_of(reader)

@@ -132,3 +132,20 @@ def test_a_cluster_label_and_synthesis_are_translated(app, login, connect, make_
     assert label["es"]["provider"] == "apertium" and label["es"]["text"] != "Logement abordable"
     for target in ("es", "en"):
         assert_real_translation(synthesis, "fr", written[target], target)
+
+
+def test_the_report_prints_apertiums_translations_beside_the_originals(
+    joined, login, make_member, question, demo_session
+):
+    sock = joined(make_member())
+    french = post_in(sock, question, "fr", "r")
+    moderator = login(make_member("moderator"))
+
+    answer = moderator.get(f"/api/v1/sessions/{demo_session.code}/report?format=json&translations=1")
+    markdown = moderator.get(f"/api/v1/sessions/{demo_session.code}/report?format=md&translations=1")
+
+    [entry] = [c for c in answer.get_json()["questions"][0]["unclustered"] if c["id"] == french["id"]]
+    spanish = {t["language"]: t for t in entry["translations"]}["es"]
+    assert spanish["provider"] == "apertium" and detect(spanish["text"], fallback="none") == "es"
+    assert "Machine translation from Français (apertium)" in markdown.get_data(as_text=True)
+    assert "via Español" in markdown.get_data(as_text=True)  # its English went through Spanish
