@@ -46,11 +46,15 @@ def latest_number(session: PanelSession) -> int | None:
     )
 
 
-def get_version(session: PanelSession, number: object) -> ReportVersion:
+def get_version(session: PanelSession, number: object, reports: bool = True) -> ReportVersion:
+    """Version ``number``; its frozen reports (megabytes of JSON on a large session) are read only when
+    used: the snapshot with it unless ``reports`` is false, the other languages on first use."""
     number = validation.identifier(number, "version")
+    frozen = [defer(ReportVersion.translations)] + ([] if reports else [defer(ReportVersion.snapshot)])
     version = db.session.scalar(
         db.select(ReportVersion)
         .options(
+            *frozen,
             # selectin, not joined: decide() refreshes the version FOR UPDATE, which PostgreSQL refuses
             # over the nullable side of an outer join (decided_by).
             selectinload(ReportVersion.submitted_by),
@@ -67,6 +71,7 @@ def get_version(session: PanelSession, number: object) -> ReportVersion:
 def previous(version: ReportVersion) -> ReportVersion | None:
     return db.session.scalar(
         db.select(ReportVersion)
+        .options(defer(ReportVersion.translations))
         .where(ReportVersion.session_id == version.session_id, ReportVersion.number < version.number)
         .order_by(ReportVersion.number.desc())
         .limit(1)

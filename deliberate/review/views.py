@@ -79,7 +79,7 @@ def submitted(session, role: str, language: object) -> ReportVersion:
         raise DomainError(
             ended.error_code or "conflict", ended.error_message or _("Still submitting; try again.")
         )
-    return services.get_version(session, ended.result["version"])
+    return services.get_version(session, ended.result["version"], reports=False)
 
 
 def rendered(session, version: ReportVersion, fmt: object, language: str, public: bool = False):
