@@ -80,6 +80,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Jobs: the Redis queue (RQ) run by `deliberate worker`, else the pool `serve` starts itself.
         "JOB_QUEUE": os.environ.get("DELIBERATE_JOB_QUEUE") or None,
         "JOB_WORKERS": _int("DELIBERATE_JOB_WORKERS", max(1, (os.cpu_count() or 2) // 2)),
+        # The embedded pool's workers run at this lower CPU priority (nice), so that on a busy machine
+        # the server's event loop is scheduled before a PDF being laid out.
+        "JOB_NICE": _int("DELIBERATE_JOB_NICE", 10),
         # How long a synchronous answer (the report download, ?wait=1) waits for its job, in seconds.
         "JOB_WAIT": _int("DELIBERATE_JOB_WAIT", 300),
         # A running job whose worker has not been heard of for this long died with it (seconds).

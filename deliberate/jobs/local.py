@@ -143,6 +143,11 @@ class PipePublisher:
 
 def serve_parent(app: Flask) -> None:
     """The child's loop: run each job the server names, until the server goes (end of input)."""
+    nice = app.config.get("JOB_NICE", 0)
+    if nice > 0:
+        # Below the server's priority: the rooms' event loop gets the cores first, the jobs the rest
+        # (their children, such as the PDF compiler, inherit it).
+        os.nice(nice)
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything else printed goes to the log, never into the protocol
     lock = threading.Lock()

@@ -146,9 +146,11 @@ class Connections:
                     self._handled.discard(request_id)
                     continue
             self.end_local(user_id, created_at)
-        session.execute(
-            db.delete(DisconnectRequest).where(DisconnectRequest.created_at < utcnow() - KEEP_REQUESTS)
-        )
+        # Only write when there is something to clear: on SQLite a write waits (outside the event loop's
+        # control) for a worker process's write to finish, and this poll runs every second.
+        old = DisconnectRequest.created_at < utcnow() - KEEP_REQUESTS
+        if session.scalar(db.select(DisconnectRequest.id).where(old).limit(1)) is not None:
+            session.execute(db.delete(DisconnectRequest).where(old))
         session.commit()
 
     def start_polling(self, app, socketio, interval: float) -> None:

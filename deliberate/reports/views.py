@@ -1,7 +1,6 @@
 """The report as a download (API) and, once approved, as a page for registered participants."""
 
 from flask import Blueprint, Flask, Response, abort, render_template, request
-from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from deliberate.access import EXPORTS, require_role, role_in
@@ -10,8 +9,7 @@ from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
 from deliberate.i18n import asked_language, current_language
 from deliberate.jobs import views as job_views
-from deliberate.privacy.redact import public_authors
-from deliberate.reports import redact, service
+from deliberate.reports import service
 from deliberate.review import services as review
 from deliberate.sessions.services import get_session
 
@@ -81,11 +79,12 @@ def published(code: str):
     if version is not None and fmt:
         # The frozen data of the version in the reader's language (if the session has it), headings in
         # the reader's language, attendees under pseudonyms unless the organiser publishes names.
-        report, _frozen_in = review.in_language(version, language)
-        report = redact.without(report, redact.hidden_in(session))
-        with force_locale(language):
-            report = public_authors(report, session)
-        return send(service.render_snapshot(report, fmt, language), inline=fmt == "html")
+        from deliberate.review.views import rendered
+
+        try:
+            return rendered(session, version, fmt, language, public=True)
+        except DomainError as error:
+            abort(error.status)
     return render_template(
         "reports/published.html",
         session=session,

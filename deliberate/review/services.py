@@ -46,11 +46,15 @@ def latest_number(session: PanelSession) -> int | None:
     )
 
 
-def get_version(session: PanelSession, number: object) -> ReportVersion:
+def get_version(session: PanelSession, number: object, reports: bool = True) -> ReportVersion:
+    """Version ``number``; its frozen reports (megabytes of JSON on a large session) are read only when
+    used: the snapshot with it unless ``reports`` is false, the other languages on first use."""
     number = validation.identifier(number, "version")
+    frozen = [defer(ReportVersion.translations)] + ([] if reports else [defer(ReportVersion.snapshot)])
     version = db.session.scalar(
         db.select(ReportVersion)
         .options(
+            *frozen,
             # selectin, not joined: decide() refreshes the version FOR UPDATE, which PostgreSQL refuses
             # over the nullable side of an outer join (decided_by).
             selectinload(ReportVersion.submitted_by),
@@ -67,6 +71,7 @@ def get_version(session: PanelSession, number: object) -> ReportVersion:
 def previous(version: ReportVersion) -> ReportVersion | None:
     return db.session.scalar(
         db.select(ReportVersion)
+        .options(defer(ReportVersion.translations))
         .where(ReportVersion.session_id == version.session_id, ReportVersion.number < version.number)
         .order_by(ReportVersion.number.desc())
         .limit(1)
@@ -95,18 +100,84 @@ def published_sessions(session_ids: list[int]) -> set[int]:
     )
 
 
-def submit(actor: User, role: str, session: PanelSession, language: object) -> ReportVersion:
-    """Freeze the current report as the next version, for the rapporteurs to review."""
+def start_submit(actor: User, role: str, session: PanelSession, language: object) -> dict:
+    """Submit as a job (building the report in every language takes seconds on a large session);
+    two identical submissions while one runs share it. Returns the job's view."""
+    from deliberate.review.jobs import SUBMIT
+
+    require_submitter(role)
+    language = validation.choice(language, "lang", LANGUAGES)
+    return jobs.enqueue(
+        SUBMIT,
+        session.id,
+        actor.id,
+        language,
+        key=f"submit:{session.id}:{language}",
+        user_id=actor.id,
+        session_id=session.id,
+        roles=MODERATING,
+    )
+
+
+def start_render(
+    actor: User, session: PanelSession, version: ReportVersion, fmt: object, language: str, public: bool
+) -> dict:
+    """Render a version as a file, in a job (a PDF takes seconds); the caller has checked the role."""
+    from deliberate.reports.renderers import FORMATS
+    from deliberate.review.jobs import RENDER
+
+    fmt = validation.choice(fmt, "format", tuple(FORMATS))
+    language = validation.choice(language, "lang", LANGUAGES)
+    readers = None if public else MODERATING | REVIEWS
+    key = f"render:{session.id}:{version.number}:{version.status}:{fmt}:{language}:{int(public)}"
+    return jobs.enqueue(
+        RENDER,
+        session.id,
+        version.number,
+        fmt,
+        language,
+        public,
+        key=key,
+        user_id=actor.id,
+        session_id=session.id,
+        roles=readers,
+    )
+
+
+def require_submitter(role: str | None) -> None:
     if role not in MODERATING:
         raise forbidden(_("Only moderators submit the report."))
+
+
+def freeze(session: PanelSession, language: str) -> tuple[dict, dict[str, dict]]:
+    """The current report in ``language`` and in every other language of the session (readers pick
+    theirs), reporting progress per language: the seconds-long part of a submission."""
+    others = [lang for lang in session.languages if lang != language]
+    jobs.progress(0, len(others) + 1)
+    snapshot = build_report(session, language)
+    translations = {}
+    for done, lang in enumerate(others, start=1):
+        jobs.progress(done, len(others) + 1)
+        translations[lang] = build_report(session, lang)
+    return snapshot, translations
+
+
+def submit(
+    actor: User,
+    role: str,
+    session: PanelSession,
+    language: object,
+    frozen: tuple[dict, dict[str, dict]] | None = None,
+) -> ReportVersion:
+    """Freeze the current report as the next version, for the rapporteurs to review (in a job: see
+    ``start_submit``). ``frozen``: what ``freeze`` returned, if the caller built it already."""
+    require_submitter(role)
     language = validation.choice(language, "lang", LANGUAGES)
+    snapshot, translations = frozen if frozen is not None else freeze(session, language)
     last = db.session.scalar(
         db.select(func.max(ReportVersion.number)).where(ReportVersion.session_id == session.id)
     )
     number = (last or 0) + 1
-    snapshot = build_report(session, language)
-    # The same data in every language of the session, frozen together: readers pick theirs.
-    translations = {lang: build_report(session, lang) for lang in session.languages if lang != language}
     version = ReportVersion(
         session_id=session.id,
         number=number,

@@ -1,9 +1,21 @@
 """Review pages and API: submit a version, read it, see what changed, comment, approve."""
 
-from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from deliberate import jobs
 from deliberate.access import MODERATING, REVIEWS, require_organiser, require_role
 from deliberate.api import json_body
 from deliberate.audit import services as audit
@@ -11,7 +23,8 @@ from deliberate.dbtypes import iso
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
 from deliberate.i18n import current_language
-from deliberate.reports.service import render_snapshot
+from deliberate.jobs import views as job_views
+from deliberate.reports.service import job_file
 from deliberate.reports.views import send
 from deliberate.review import diff, services
 from deliberate.review.models import ReportVersion
@@ -57,6 +70,25 @@ def _context(code: str):
     return session, require_role(current_user, session, REVIEWERS)
 
 
+def submitted(session, role: str, language: object) -> ReportVersion:
+    """Submit through a job and wait for it, cooperatively: the rooms keep moving meanwhile."""
+    job = services.start_submit(current_user, role, session, language)
+    db.session.commit()
+    ended = jobs.wait(job["id"], current_app.config["JOB_WAIT"])
+    if ended.state != "done":
+        raise DomainError(
+            ended.error_code or "conflict", ended.error_message or _("Still submitting; try again.")
+        )
+    return services.get_version(session, ended.result["version"], reports=False)
+
+
+def rendered(session, version: ReportVersion, fmt: object, language: str, public: bool = False):
+    """A version as a file, made by a job (cached per state) and waited for cooperatively."""
+    job = services.start_render(current_user, session, version, fmt, language, public)
+    db.session.commit()
+    return send(job_file(jobs.wait(job["id"], current_app.config["JOB_WAIT"])), inline=fmt == "html")
+
+
 # --- JSON API -------------------------------------------------------------------------------------
 
 
@@ -70,9 +102,12 @@ def api_versions(code: str):
 def api_submit(code: str):
     body = json_body()
     session, role = _context(code)
-    version = services.submit(current_user, role, session, body.get("lang", current_language()))
-    db.session.commit()
-    return jsonify({"version": version_view(version)}), 201
+    language = body.get("lang", current_language())
+    if request.args.get("wait") == "0":  # a page or script that follows the job's progress
+        job = services.start_submit(current_user, role, session, language)
+        db.session.commit()
+        return job_views.answer(job["id"], 202)
+    return jsonify({"version": version_view(submitted(session, role, language))}), 201
 
 
 @api.route("/<code>/versions/<int:number>", methods=["GET"])
@@ -148,10 +183,7 @@ def index(code: str):
     session, role = _page_context(code)
     if request.method == "POST":
         try:
-            version = services.submit(
-                current_user, role, session, request.form.get("lang", current_language())
-            )
-            db.session.commit()
+            version = submitted(session, role, request.form.get("lang", current_language()))
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -210,9 +242,6 @@ def file(code: str, number: int):
     session, _role = _page_context(code)
     try:
         version = services.get_version(session, number)
-        return send(
-            render_snapshot(version.snapshot, request.args.get("format", "html"), version.language),
-            inline=request.args.get("format", "html") == "html",
-        )
+        return rendered(session, version, request.args.get("format", "html"), version.language)
     except DomainError as error:
         abort(error.status)

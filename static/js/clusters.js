@@ -2,6 +2,7 @@
 // a merge choice or a synthesis being written survives every live update), cluster tools, syntheses
 // with preview, coverage, suggested themes, and the panel's place on narrow screens. Assigning
 // contributions (menus, selection, drag and drop) is grouping.js.
+import { followJob } from "./jobs.js";
 import { clean, patchChildren } from "./morph.js";
 
 const room = window.deliberateRoom;
@@ -265,12 +266,10 @@ let suggestions = [];
 
 const suggest = $("suggest");
 if (suggest) {
-  suggest.addEventListener("click", async () => {
-    $("suggestions").hidden = false;
-    $("suggestion-list").replaceChildren(el("li", {}, S.suggesting));
-    const { ok, data } = await api("POST", `/api/v1/questions/${config.questionId}/cluster-suggestions`, {});
-    if (!ok) return;
-    suggestions = data.suggestions;
+  const bar = $("suggestion-progress");
+  const showSuggestions = (found) => {
+    bar.hidden = true;
+    suggestions = found;
     if (!suggestions.length) { $("suggestion-list").replaceChildren(el("li", {}, S.noSuggestions)); return; }
     $("suggestion-list").replaceChildren(...suggestions.map((s, i) => {
       const li = el("li", { class: "suggestion" });
@@ -282,6 +281,24 @@ if (suggest) {
       li.append(box, label, sample);
       return li;
     }));
+  };
+  suggest.addEventListener("click", async () => {
+    $("suggestions").hidden = false;
+    $("suggestion-list").replaceChildren(el("li", {}, S.suggesting));
+    bar.hidden = false;
+    bar.removeAttribute("value");
+    // A job in a worker: its progress comes over this page's socket, to this moderator only.
+    const { ok, data } = await api("POST", `/api/v1/questions/${config.questionId}/cluster-suggestions?wait=0`, {});
+    if (!ok) { bar.hidden = true; return; }
+    followJob(data.job, (job) => {
+      const { done, total } = job.progress;
+      if (total) { bar.max = total; bar.value = done; }
+      if (job.state === "done") showSuggestions(job.result.suggestions);
+      else if (job.state === "failed") {
+        bar.hidden = true;
+        $("suggestion-list").replaceChildren(el("li", {}, `${S.error} ${job.error.message}`));
+      }
+    });
   });
   $("dismiss-suggestions").addEventListener("click", () => { $("suggestions").hidden = true; suggestions = []; });
   $("accept-suggestions").addEventListener("click", async () => {

@@ -145,15 +145,18 @@ def test_create_with_contribution_ids_puts_them_in_the_cluster(world):
     assert (world.cluster_of(world.first), world.cluster_of(world.second)) == (cluster["id"], cluster["id"])
 
 
-def test_create_with_contribution_ids_tells_the_room_about_each_contribution(world):
+def test_create_with_contribution_ids_tells_the_room_in_one_event(world):
     cluster = create(
         world.moderator, world.question.id, "Les deux", contribution_ids=[world.first, world.second]
     )["cluster"]
-    seen = events(world.attendee, "contribution")
-    assert sorted((c["id"], c["cluster_id"]) for c in seen) == [
-        (world.first, cluster["id"]),
-        (world.second, cluster["id"]),
+    assert events(world.attendee, "cluster_assigned") == [
+        {
+            "question_id": world.question.id,
+            "cluster_id": cluster["id"],
+            "contribution_ids": sorted([world.first, world.second]),
+        }
     ]
+    assert events(world.attendee, "contribution") == []  # never one event per contribution
 
 
 def test_create_with_contribution_ids_accepts_an_empty_list(world):

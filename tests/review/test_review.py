@@ -474,3 +474,69 @@ def test_the_published_html_is_shown_in_the_page_not_downloaded(people, approved
     response = people.attendee.get(f"/s/{CODE}/report?format=html")
 
     assert response.headers["Content-Disposition"].startswith("inline")
+
+
+# --- Submitting and rendering run as jobs ------------------------------------------------------------
+
+
+def job_events(sock) -> list[dict]:
+    return [m["args"][0] for m in sock.get_received() if m["name"] == "job"]
+
+
+def sockets(people, *names):
+    from deliberate.extensions import socketio
+
+    opened = []
+    for name in names:
+        http = getattr(people, name)
+        sock = socketio.test_client(http.application, flask_test_client=http)
+        sock.get_received()
+        opened.append(sock)
+    return opened
+
+
+def test_a_submission_is_a_job_whose_progress_goes_to_the_moderator_only(people):
+    from deliberate.sessions.demo_content import DEMO_LANGUAGES
+
+    mine, theirs = sockets(people, "moderator", "rapporteur")
+
+    response = people.moderator.post(f"{VERSIONS}?wait=0", json={"lang": "en"})
+
+    job = response.get_json()["job"]
+    assert (job["kind"], job["state"], job["result"]) == ("review.submit", "done", {"version": 1})
+    assert [v["number"] for v in people.rapporteur.get(VERSIONS).get_json()["versions"]] == [1]
+    events = job_events(mine)
+    assert [events[0]["state"], events[-1]["state"]] == ["running", "done"]
+    # One step per language of the session: the report is frozen in each.
+    assert events[-1]["progress"]["total"] == len(DEMO_LANGUAGES)
+    assert job_events(theirs) == []
+
+
+def test_an_attendee_may_not_start_a_submission_job_nor_read_one(people):
+    refused = people.attendee.post(f"{VERSIONS}?wait=0", json={"lang": "en"})
+    job = people.moderator.post(f"{VERSIONS}?wait=0", json={"lang": "en"}).get_json()["job"]
+
+    assert (refused.status_code, error_code(refused)) == (403, "forbidden")
+    # Only who could have asked for it reads it: moderators (and organisers), not rapporteurs.
+    assert people.attendee.get(f"/api/v1/jobs/{job['id']}").status_code == 403
+    assert people.rapporteur.get(f"/api/v1/jobs/{job['id']}").status_code == 403
+    assert people.organiser.get(f"/api/v1/jobs/{job['id']}").status_code == 200
+
+
+def test_a_version_file_is_rendered_once_per_state_then_served_from_the_cache(people, first_round):
+    from deliberate.extensions import db
+    from deliberate.jobs.models import Job
+
+    first = people.rapporteur.get(f"/s/{CODE}/review/1/file?format=md")
+    again = people.moderator.get(f"/s/{CODE}/review/1/file?format=md")
+
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    with people.rapporteur.application.app_context():
+        renders = db.session.scalars(
+            db.select(Job).where(Job.name == "deliberate.review.jobs.render").order_by(Job.created_at)
+        ).all()
+        assert [job.result["cached"] for job in renders] == [False, True]
+
+
+def test_an_attendee_may_not_download_a_version_file(people, first_round):
+    assert people.attendee.get(f"/s/{CODE}/review/1/file?format=md").status_code == 403

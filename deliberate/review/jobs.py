@@ -1,0 +1,67 @@
+"""Review work as jobs: freezing a version (the report in every language of the session) and rendering
+a frozen version as a file. Both cost seconds on a large session, so never in the server's loop."""
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from deliberate import jobs
+from deliberate.access import role_in
+from deliberate.accounts.models import User
+from deliberate.errors import not_found
+from deliberate.extensions import db
+from deliberate.sessions.models import PanelSession
+
+SUBMIT = "deliberate.review.jobs.submit"
+RENDER = "deliberate.review.jobs.render"
+
+
+def _session(session_id: int) -> PanelSession:
+    session = db.session.get(PanelSession, session_id)
+    if session is None:
+        raise not_found(_("No such session."))
+    return session
+
+
+def submit(session_id: int, user_id: int, language: str) -> dict:
+    """Freeze the report as the next version, as the moderator who asked (role checked again)."""
+    from deliberate.review import services
+
+    session = _session(session_id)
+    actor = db.session.get(User, user_id)
+    role = role_in(actor, session) if actor is not None else None
+    services.require_submitter(role)
+    frozen = services.freeze(session, language)
+    # End the reading transaction before writing: on SQLite, one that has read while others wrote
+    # (the rooms, this job's progress marks) cannot start writing.
+    db.session.commit()
+    version = services.submit(actor, role, session, language, frozen)
+    return {"version": version.number}
+
+
+def render(session_id: int, number: int, fmt: str, language: str, public: bool) -> dict:
+    """Version ``number`` as ``fmt``: for reviewers, frozen as submitted; ``public``, as the published
+    report reads it (``language`` if frozen in it, hidden contributions out, attendees pseudonymous)."""
+    from deliberate.privacy.redact import public_authors
+    from deliberate.reports import redact
+    from deliberate.reports.jobs import state_digest
+    from deliberate.reports.service import render_snapshot
+    from deliberate.review import services
+
+    session = _session(session_id)
+    version = services.get_version(session, number)
+    jobs.progress(0, 2)
+    if public:
+        report, _frozen_in = services.in_language(version, language)
+        report = redact.without(report, redact.hidden_in(session))
+        with force_locale(language):
+            report = public_authors(report, session)
+    else:
+        report, language = version.snapshot, version.language
+    cache_key = f"version:{session_id}:{number}:{fmt}:{language}:{int(public)}:{state_digest(report)}"
+    file_id = jobs.cached_file(cache_key)
+    cached = file_id is not None
+    if not cached:
+        jobs.progress(1, 2)
+        made = render_snapshot(report, fmt, language)
+        file_id = jobs.store_file(cache_key, made.data, made.media_type, made.filename)
+    return {"file": file_id, "cached": cached}
