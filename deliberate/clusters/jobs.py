@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from deliberate import jobs
 from deliberate.access import role_in
 from deliberate.accounts.models import User
-from deliberate.clusters import services
+from deliberate.clusters import embeddings, suggestions
 from deliberate.errors import forbidden
 from deliberate.extensions import db
+from deliberate.i18n import current_language
 from deliberate.sessions.services import get_question
 
 SUGGEST = "deliberate.clusters.jobs.suggest"
@@ -21,14 +22,9 @@ def suggest(question_id: int, user_id: int) -> dict:
     if role is None:
         raise forbidden(_("Register for this session first."))
     jobs.progress(0, 1)
-    found = services.suggestions(actor, role, question)
-    return {
-        "suggestions": [
-            {
-                "label": s.label,
-                "contribution_ids": s.contribution_ids,
-                "cluster_id": getattr(s, "cluster_id", None),
-            }
-            for s in found
-        ]
-    }
+    return suggestions.suggest(actor, role, question, current_language()).view()
+
+
+def embed(question_id: int) -> dict:
+    """Embed the question's contributions that have no vector yet (idempotent)."""
+    return {"embedded": embeddings.ensure(question_id), "features": embeddings.features()}

@@ -3,6 +3,8 @@
 Services check the actor's role, flush, and leave the room's events in the outbox.
 """
 
+from collections import Counter
+
 from flask_babel import gettext as _
 from sqlalchemy import func, update
 
@@ -12,7 +14,6 @@ from deliberate.accounts.models import User
 from deliberate.audit.services import record
 from deliberate.clusters import synthesis as markdown
 from deliberate.clusters.models import Cluster
-from deliberate.clusters.suggest import Suggestion, suggest_clusters
 from deliberate.clusters.support import support, with_support
 from deliberate.errors import forbidden, invalid, not_found
 from deliberate.extensions import db
@@ -208,16 +209,36 @@ def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> C
     return cluster
 
 
-def suggestions(actor: User, role: str, question: Question) -> list[Suggestion]:
-    """Suggested themes for the visible contributions; computed, never stored."""
-    if role not in MODERATING:
-        raise forbidden(_("Only moderators ask for suggested themes."))
-    rows = db.session.execute(
-        db.select(Contribution.id, Contribution.text)
-        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
-        .order_by(Contribution.id)
-    ).all()
-    return suggest_clusters([(cid, text) for cid, text in rows])
+def accept_suggestion(
+    actor: User, role: str, question: Question, label: object, contribution_ids: object, cluster_id: object
+) -> tuple[Cluster, list[int], bool]:
+    """Accept a suggested theme: only its contributions that are in no cluster move.
+
+    Into ``cluster_id`` when the suggestion names one; otherwise into a new cluster, unless the question
+    already has a cluster of that label (that one is used), or none of them is unclustered any more
+    (a suggestion accepted twice: the cluster most of them are in is the answer, nothing is created).
+    Returns the cluster, the ids that moved, and whether the cluster is new."""
+    _require_clusterer(role, question)
+    label = validation.text(label, "label", max_length=MAX_LABEL)
+    wanted = _contributions_of(question, role, contribution_ids)
+    free = [c.id for c in wanted if c.cluster_id is None]
+    target = _cluster_of(question, cluster_id)
+    if target is None:
+        target = db.session.scalar(
+            db.select(Cluster)
+            .where(Cluster.question_id == question.id, func.lower(Cluster.label) == label.lower())
+            .order_by(Cluster.id)
+            .limit(1)
+        )
+    if target is None and not free:
+        held = Counter(c.cluster_id for c in wanted if c.cluster_id is not None)
+        if held:
+            return db.session.get(Cluster, held.most_common(1)[0][0]), [], False
+    created = target is None
+    if created:
+        target = create(actor, role, question, label)
+    moved = assign_many(actor, role, question, free, target.id) if free else []
+    return target, moved, created
 
 
 def coverage(question: Question) -> dict:

@@ -277,7 +277,7 @@ def test_suggestions_create_no_cluster(mod_http, question, posted):
 
 
 def test_suggestions_for_a_question_without_contributions_are_empty(mod_http, question):
-    assert suggest(mod_http, question).get_json() == {"suggestions": []}
+    assert suggest(mod_http, question).get_json()["suggestions"] == []
 
 
 def test_an_organiser_gets_suggestions_for_the_visible_contributions(login, make_member, question, posted):
