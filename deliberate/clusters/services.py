@@ -241,16 +241,26 @@ def accept_suggestion(
     return target, moved, created
 
 
+def contribution_ids(question: Question) -> set[int]:
+    """Ids of every contribution of the question (hidden ones too: moderators may cite them)."""
+    return set(db.session.scalars(db.select(Contribution.id).where(Contribution.question_id == question.id)))
+
+
 def coverage(question: Question) -> dict:
-    """Which clusters and which languages no synthesis of the question mentions yet (by ``#id``)."""
+    """Which clusters and which languages no synthesis of the question mentions yet (by ``#id``).
+
+    Only references to the question's visible contributions count: a ``#id`` that is not one of them
+    covers nothing. ``contributions`` and ``written`` let the panel tell "nothing to cover yet" and
+    "nothing written yet" from "everything covered"."""
     clusters = db.session.scalars(db.select(Cluster).where(Cluster.question_id == question.id)).all()
     texts = [question.synthesis or ""] + [c.synthesis or "" for c in clusters]
-    mentioned = {cid for text in texts for cid in markdown.references(text)}
     rows = db.session.execute(
         db.select(Contribution.id, Contribution.cluster_id, Contribution.language).where(
             Contribution.question_id == question.id, Contribution.hidden.is_(False)
         )
     ).all()
+    visible = {cid for cid, _, _ in rows}
+    mentioned = {cid for text in texts for cid in markdown.references(text)} & visible
     cited_clusters = {cl for cid, cl, _ in rows if cid in mentioned and cl is not None}
     cited_languages = {lang for cid, _, lang in rows if cid in mentioned}
     present_languages = sorted({lang for _, _, lang in rows})
@@ -262,4 +272,6 @@ def coverage(question: Question) -> dict:
         "clusters_without_synthesis": [c.id for c in clusters if not c.synthesis],
         "languages_not_mentioned": [lang for lang in present_languages if lang not in cited_languages],
         "mentioned_contributions": sorted(mentioned),
+        "contributions": len(rows),
+        "written": bool(written or (question.synthesis or "").strip()),
     }

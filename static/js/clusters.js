@@ -92,6 +92,8 @@ function renderCluster(cluster, inside) {
     editor.append(area);
     const actions = el("div", { class: "actions" });
     actions.append(el("button", { type: "button", class: "button", "data-preview": id }, S.preview));
+    actions.append(el("button", { type: "button", class: "button", "data-draft-for": id,
+      "data-draft-url": `/api/v1/clusters/${cluster.id}/draft` }, S.makeDraft));
     actions.append(el("button", { type: "button", class: "button primary", "data-cluster-action": "synthesis" }, S.save));
     editor.append(actions);
     li.append(editor);
@@ -148,7 +150,7 @@ $("clusters").addEventListener("click", async (event) => {
   } else if (action === "synthesis") {
     const area = li.querySelector("textarea");
     const { ok } = await api("PATCH", `/api/v1/clusters/${id}`, { synthesis: area.value });
-    if (ok) { area.dataset.saved = area.value; clean(area); announce(S.saved); refreshCoverage(); }
+    if (ok) { area.dataset.saved = area.value; clean(area); markDraft(area, false); announce(S.saved); refreshCoverage(); }
   }
 });
 
@@ -223,8 +225,40 @@ document.addEventListener("click", async (event) => {
   if (ok) {
     // The server sanitised this HTML with nh3; it is the only markup the page inserts.
     target.innerHTML = data.html;
+    if (data.unknown_references && data.unknown_references.length) {
+      target.prepend(el("p", { class: "warning unknown-references", role: "alert" },
+        `${S.unknownReferences} ${data.unknown_references.map((cid) => `#${cid}`).join(", ")}`));
+    }
     target.hidden = false;
   }
+});
+
+// A draft synthesis (built by the server from the contributions, citing them) fills the editor,
+// marked as a draft until the moderator saves it.
+function markDraft(area, on) {
+  const editor = area.closest(".synthesis-editor");
+  let mark = editor.querySelector(".draft-mark");
+  if (on && !mark) {
+    mark = el("p", { class: "draft-mark", role: "status" }, S.draftNotSaved);
+    area.before(mark);
+  } else if (!on && mark) {
+    mark.remove();
+  }
+}
+
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-draft-for]");
+  if (!button) return;
+  const area = $(button.dataset.draftFor);
+  const language = $("draft-language") ? $("draft-language").value : undefined;
+  button.disabled = true;
+  const { ok, data } = await api("POST", button.dataset.draftUrl, language ? { language } : {});
+  button.disabled = false;
+  if (!ok) return;
+  area.value = data.markdown;
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+  markDraft(area, true);
+  area.focus();
 });
 
 async function refreshCoverage() {
@@ -238,6 +272,9 @@ async function refreshCoverage() {
   if (data.languages_not_mentioned.length) {
     parts.push(el("p", {}, `${S.languagesNotMentioned} ${data.languages_not_mentioned.map((l) => l.toUpperCase()).join(", ")}`));
   }
+  // "Everything covered" only when there is something to cover and something written that covers it.
+  if (!data.contributions) parts.splice(0, parts.length, el("p", {}, S.nothingToCover));
+  else if (!data.written) parts.unshift(el("p", {}, S.nothingWritten));
   if (!parts.length) parts.push(el("p", {}, S.allCovered));
   box.replaceChildren(...parts);
 }
@@ -255,13 +292,32 @@ const saveQuestion = $("save-question-synthesis");
 if (saveQuestion) {
   saveQuestion.addEventListener("click", async () => {
     const { ok } = await api("PATCH", `/api/v1/questions/${config.questionId}`, { synthesis: $("question-synthesis").value });
-    if (ok) { announce(S.saved); refreshCoverage(); }
+    if (ok) { markDraft($("question-synthesis"), false); announce(S.saved); refreshCoverage(); }
   });
 }
 
 // --- suggested themes ----------------------------------------------------------------------------
 
 let suggestions = [];
+
+// One suggested theme: its label (or the cluster it fits), size, languages, support and the
+// contributions that represent it best.
+function renderSuggestion(s, i) {
+  const li = el("li", { class: "suggestion", "data-cluster-id": s.cluster_id || "" });
+  const id = `suggestion-${i}`;
+  const box = el("input", { type: "checkbox", id, checked: true, "data-index": i });
+  const target = s.cluster_id ? S.intoCluster.replace("{label}", s.label) : s.label;
+  const label = el("label", { for: id }, `${target} (${s.contribution_ids.length})`);
+  const languages = Object.entries(s.languages || {}).map(([lang, n]) => `${lang.toUpperCase()} ${n}`).join(" · ");
+  const figures = el("p", { class: "meta" },
+    [languages, count("agreeCount", (s.support || {}).agree || 0), count("disagreeCount", (s.support || {}).disagree || 0)]
+      .filter(Boolean).join(" · "));
+  const shown = (s.representative_ids && s.representative_ids.length ? s.representative_ids : s.contribution_ids).slice(0, 3);
+  const sample = el("ul", { class: "meta representatives" }, ...shown.map((cid) =>
+    el("li", {}, `#${cid} ${(state.contributions.get(cid) || { text: "" }).text.slice(0, 120)}`)));
+  li.append(box, label, figures, sample);
+  return li;
+}
 
 const suggest = $("suggest");
 if (suggest) {
@@ -272,22 +328,16 @@ if (suggest) {
     if (!ok) return;
     suggestions = data.suggestions;
     if (!suggestions.length) { $("suggestion-list").replaceChildren(el("li", {}, S.noSuggestions)); return; }
-    $("suggestion-list").replaceChildren(...suggestions.map((s, i) => {
-      const li = el("li", { class: "suggestion" });
-      const id = `suggestion-${i}`;
-      const box = el("input", { type: "checkbox", id, checked: true, "data-index": i });
-      const label = el("label", { for: id }, `${s.label} (${s.contribution_ids.length})`);
-      const sample = el("p", { class: "meta" }, s.contribution_ids.slice(0, 3)
-        .map((cid) => (state.contributions.get(cid) || { text: `#${cid}` }).text.slice(0, 80)).join(" · "));
-      li.append(box, label, sample);
-      return li;
-    }));
+    $("suggestion-features").textContent = data.features === "ngrams" ? S.featuresNgrams : S.featuresModel;
+    $("suggestion-list").replaceChildren(...suggestions.map(renderSuggestion));
   });
   $("dismiss-suggestions").addEventListener("click", () => { $("suggestions").hidden = true; suggestions = []; });
   $("accept-suggestions").addEventListener("click", async () => {
     const chosen = [...document.querySelectorAll("#suggestion-list input:checked")].map((box) => suggestions[Number(box.dataset.index)]);
     for (const s of chosen) {
-      report(await room.live.request("cluster_create", { question_id: config.questionId, label: s.label, contribution_ids: s.contribution_ids }));
+      report(await room.live.request("suggestion_accept", {
+        question_id: config.questionId, label: s.label, contribution_ids: s.contribution_ids, cluster_id: s.cluster_id,
+      }));
     }
     $("suggestions").hidden = true;
     suggestions = [];
