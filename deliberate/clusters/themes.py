@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
 #: Fewer unclustered contributions than this: no new theme (but placements still).
@@ -36,8 +37,11 @@ PLACE_MIN = 0.3
 #: A new theme whose centroid is this close to an existing cluster's is that cluster (on the fixture:
 #: 0.55 for the same theme written by other people, below 0.1 between different themes).
 SAME_THEME = 0.4
+#: ... and each of its members goes there only if at least this close to the cluster itself.
+MEMBER_MIN = 0.15
 _SILHOUETTE_TOLERANCE = 0.9
 _MAX_THEMES = 20
+_DIMENSIONS = 48
 
 
 @dataclass
@@ -82,18 +86,30 @@ def choose_k(vectors: np.ndarray, random_state: int = 0) -> tuple[int, np.ndarra
     if high < 2:
         return 1, np.zeros(n, dtype=int), 0.0
     low = min(low, high)
+    reduced = _reduce(vectors, random_state)
     tried: list[tuple[int, float, np.ndarray]] = []
     for k in range(low, high + 1):
-        labels = KMeans(n_clusters=k, n_init=3, random_state=random_state).fit_predict(vectors)
+        labels = KMeans(n_clusters=k, n_init=2, random_state=random_state).fit_predict(reduced)
         if len(np.unique(labels)) < 2:
             continue
-        tried.append((k, float(silhouette_score(vectors, labels, metric="cosine")), labels))
+        tried.append((k, float(silhouette_score(reduced, labels, metric="cosine")), labels))
     if not tried:
         return 1, np.zeros(n, dtype=int), 0.0
     best = max(score for _, score, _ in tried)
     enough = best * _SILHOUETTE_TOLERANCE if best > 0 else best
     k, score, labels = next(t for t in tried if t[1] >= enough)
     return k, labels, score
+
+
+def _reduce(vectors: np.ndarray, random_state: int) -> np.ndarray:
+    """The first :data:`_DIMENSIONS` principal components, normalised: a dozen KMeans fits and their
+    silhouettes on 1,000 contributions take a fraction of the time they take in 512 dimensions, and the
+    themes of the fixture come out the same."""
+    if vectors.shape[1] <= _DIMENSIONS or len(vectors) <= _DIMENSIONS:
+        return vectors
+    reduced = PCA(n_components=_DIMENSIONS, random_state=random_state).fit_transform(vectors)
+    norms = np.linalg.norm(reduced, axis=1, keepdims=True)
+    return reduced / np.where(norms == 0, 1.0, norms)
 
 
 def _centroid(rows: np.ndarray) -> np.ndarray:
@@ -142,7 +158,9 @@ def suggest(
     fresh: dict[int, list[int]] = {}
     for i, t in enumerate(labels):
         target = repeats.get(t)
-        if target is None and existing:
+        if target is not None and float(existing[target] @ points[i]) < MEMBER_MIN:
+            target = None  # the theme repeats the cluster, but this one of its members does not fit it
+        elif target is None and existing:
             sims = centres @ points[i]
             best = int(sims.argmax())
             own = float(theme_centres[t] @ points[i]) if (labels == t).sum() > 1 else -1.0
