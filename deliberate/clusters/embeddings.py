@@ -103,13 +103,13 @@ def question_written(question_id: int) -> None:
         jobs.enqueue(EMBED, question_id, key=f"embed:{question_id}")
 
 
-def ensure(question_id: int) -> int:
-    """Embed the question's contributions that have no current vector; returns how many were made.
+def ensure(question_id: int) -> list[int]:
+    """Embed the question's contributions that have no current vector; returns the ids embedded.
 
     Idempotent: a vector of the current model for the current text is kept. Commits (it runs in jobs)."""
     loaded = model()
     if loaded is None:
-        return 0
+        return []
     rows = db.session.execute(
         db.select(
             Contribution.id, Contribution.text, ContributionVector.model, ContributionVector.text_digest
@@ -120,7 +120,7 @@ def ensure(question_id: int) -> int:
     ).all()
     missing = [(cid, text) for cid, text, name, known in rows if name != loaded.name or known != digest(text)]
     if not missing:
-        return 0
+        return []
     done = 0
     for start in range(0, len(missing), _BATCH):
         chunk = missing[start : start + _BATCH]
@@ -138,7 +138,7 @@ def ensure(question_id: int) -> int:
         db.session.commit()
         done += len(chunk)
         jobs.progress(done, len(missing))
-    return done
+    return [cid for cid, _ in missing]
 
 
 @lru_cache(maxsize=1)

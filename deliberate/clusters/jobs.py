@@ -28,8 +28,12 @@ def suggest(question_id: int, user_id: int) -> dict:
 
 
 def embed(question_id: int) -> dict:
-    """Embed the question's contributions that have no vector yet (idempotent)."""
-    return {"embedded": embeddings.ensure(question_id), "features": embeddings.features()}
+    """Embed the question's contributions that have no vector yet (idempotent), then tell the staff
+    which existing cluster each new unclustered one fits (``cluster_suggestion`` events)."""
+    embedded = embeddings.ensure(question_id)
+    live = suggestions.live(question_id, embedded)
+    db.session.commit()
+    return {"embedded": len(embedded), "suggested": len(live), "features": embeddings.features()}
 
 
 def draft(kind: str, object_id: int, user_id: int) -> dict:

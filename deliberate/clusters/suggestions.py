@@ -23,6 +23,7 @@ from deliberate.clusters.models import Cluster
 from deliberate.clusters.suggest import suggest_clusters
 from deliberate.errors import forbidden
 from deliberate.extensions import db
+from deliberate.realtime import outbox
 from deliberate.rooms.models import Contribution
 from deliberate.sessions.models import Question
 from deliberate.translation import services as translations
@@ -152,3 +153,44 @@ def _label(theme: themes.Theme, by_id: dict, translated: dict, language: str) ->
         if text:
             return cid, short_phrase(text)
     return ranked[0], short_phrase(by_id[ranked[0]].text)
+
+
+#: A live suggestion is sent only when the nearest cluster is at least this close (cosine, centred).
+LIVE_MIN = themes.PLACE_MIN
+
+
+def live(question_id: int, contribution_ids: list[int]) -> list[dict]:
+    """For each of those contributions still in no cluster, the nearest existing cluster and how sure
+    (cosine to its centre, centred on the question), sent to the staff as ``cluster_suggestion`` when
+    sure enough. Nothing is stored: the moderator accepts it with ``cluster_assign``."""
+    if not contribution_ids:
+        return []
+    rows = db.session.execute(
+        db.select(Contribution.id, Contribution.cluster_id).where(
+            Contribution.question_id == question_id, Contribution.hidden.is_(False)
+        )
+    ).all()
+    vectors = embeddings.vectors(cid for cid, _ in rows)
+    members: dict[int, list[np.ndarray]] = {}
+    for cid, cluster_id in rows:
+        if cluster_id is not None and cid in vectors:
+            members.setdefault(cluster_id, []).append(vectors[cid])
+    if not members or not vectors:
+        return []
+    mean = np.mean(np.vstack(list(vectors.values())), axis=0)
+    wanted = set(contribution_ids)
+    found = []
+    for cid, cluster_id in rows:
+        if cid not in wanted or cluster_id is not None or cid not in vectors:
+            continue
+        nearest = themes.nearest(vectors[cid], members, mean)
+        if nearest is not None and nearest[1] >= LIVE_MIN:
+            payload = {
+                "question_id": question_id,
+                "contribution_id": cid,
+                "cluster_id": nearest[0],
+                "confidence": round(nearest[1], 3),
+            }
+            outbox.publish(question_id, "cluster_suggestion", payload, "staff")
+            found.append(payload)
+    return found

@@ -344,6 +344,55 @@ if (suggest) {
   });
 }
 
+// --- live suggested cluster for each new contribution ----------------------------------------------
+// The server tells the staff which cluster a new contribution fits, and how sure it is. The row shows
+// it; the button or the "s" key on the focused row accepts it (one cluster_assign).
+
+const liveSuggestions = new Map();  // contribution id -> {cluster_id, confidence}
+
+room.on("cluster_suggestion", (payload) => {
+  liveSuggestions.set(payload.contribution_id, payload);
+  if (state.contributions.has(payload.contribution_id)) room.list.update(payload.contribution_id);
+});
+
+room.extendContribution((c, li) => {
+  const suggestion = liveSuggestions.get(c.id);
+  const cluster = suggestion && state.clusters.get(suggestion.cluster_id);
+  if (!config.mayCluster || !cluster || c.cluster_id) return;
+  const sure = `${Math.round(suggestion.confidence * 100)} %`;
+  li.querySelector(".contribution-actions").append(el("button", {
+    type: "button", class: "button live-suggestion", "data-accept-suggestion": c.id, "aria-keyshortcuts": "s",
+    title: S.acceptKey,
+  }, S.liveSuggestion.replace("{label}", cluster.label).replace("{sure}", sure)));
+});
+
+async function acceptLive(id) {
+  const suggestion = liveSuggestions.get(id);
+  if (!suggestion) return;
+  const ack = report(await room.live.request("cluster_assign", { contribution_id: id, cluster_id: suggestion.cluster_id }));
+  if (ack.ok) {
+    liveSuggestions.delete(id);
+    const c = state.contributions.get(id);
+    if (c) { c.cluster_id = suggestion.cluster_id; room.list.update(id); }
+    const cluster = state.clusters.get(suggestion.cluster_id);
+    announce(S.moved.replace("{n}", "1").replace("{cluster}", cluster ? cluster.label : ""));
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-accept-suggestion]");
+  if (button) acceptLive(Number(button.dataset.acceptSuggestion));
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "s" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const row = event.target.closest && event.target.closest("#contributions li[data-id]");
+  if (!row || (event.target.matches("textarea, select, input:not([type=checkbox])"))) return;
+  const id = Number(row.dataset.id);
+  if (!liveSuggestions.has(id)) return;
+  event.preventDefault();
+  acceptLive(id);
+});
+
 // --- live updates --------------------------------------------------------------------------------
 
 room.on("state", (snapshot) => {

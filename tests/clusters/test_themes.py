@@ -119,7 +119,7 @@ def test_each_contribution_is_embedded_once(room):
     ask(room)
     with room.app.app_context():
         stored = db.session.scalar(db.select(db.func.count()).select_from(ContributionVector))
-        assert embeddings.ensure(room.question_id) == 0
+        assert embeddings.ensure(room.question_id) == []
     assert stored == len(room.truth)
 
 
@@ -198,3 +198,23 @@ def test_without_the_model_the_answer_says_the_ngram_fallback_is_in_use(room):
     found = ask(room)
     assert found.features == embeddings.NGRAMS
     assert all(t.cluster_id is None for t in found.themes)
+
+
+def test_a_new_contribution_gets_the_nearest_cluster_as_a_live_suggestion_for_the_staff(
+    room, joined, make_member
+):
+    from helpers import events, post
+
+    housing = [i for i, theme in room.truth.items() if theme == "housing"]
+    mine = hand_made(room, "Logement", housing)
+    staff = joined(make_member("moderator", "Staff"))
+    attendee = joined(make_member("attendee", "Ana"))
+    ack = post(
+        staff, SimpleNamespace(id=room.question_id), "Nadie puede pagar el alquiler de un piso en la ciudad."
+    )
+    assert ack["ok"], ack
+
+    (suggested,) = events(staff, "cluster_suggestion")
+    assert (suggested["contribution_id"], suggested["cluster_id"]) == (ack["contribution"]["id"], mine)
+    assert 0 < suggested["confidence"] <= 1
+    assert events(attendee, "cluster_suggestion") == []
