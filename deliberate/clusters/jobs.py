@@ -5,12 +5,15 @@ from flask_babel import gettext as _
 from deliberate import jobs
 from deliberate.access import role_in
 from deliberate.accounts.models import User
-from deliberate.clusters import services
+from deliberate.clusters import drafts, embeddings, services, suggestions
+from deliberate.clusters.synthesis import references
 from deliberate.errors import forbidden
 from deliberate.extensions import db
+from deliberate.i18n import current_language
 from deliberate.sessions.services import get_question
 
 SUGGEST = "deliberate.clusters.jobs.suggest"
+DRAFT = "deliberate.clusters.jobs.draft"
 
 
 def suggest(question_id: int, user_id: int) -> dict:
@@ -21,14 +24,33 @@ def suggest(question_id: int, user_id: int) -> dict:
     if role is None:
         raise forbidden(_("Register for this session first."))
     jobs.progress(0, 1)
-    found = services.suggestions(actor, role, question)
-    return {
-        "suggestions": [
-            {
-                "label": s.label,
-                "contribution_ids": s.contribution_ids,
-                "cluster_id": getattr(s, "cluster_id", None),
-            }
-            for s in found
-        ]
-    }
+    return suggestions.suggest(actor, role, question, current_language()).view()
+
+
+def embed(question_id: int) -> dict:
+    """Embed the question's contributions that have no vector yet (idempotent), then tell the staff
+    which existing cluster each new unclustered one fits (``cluster_suggestion`` events)."""
+    embedded = embeddings.ensure(question_id)
+    live = suggestions.live(question_id, embedded)
+    db.session.commit()
+    return {"embedded": len(embedded), "suggested": len(live), "features": embeddings.features()}
+
+
+def draft(kind: str, object_id: int, user_id: int) -> dict:
+    """A draft synthesis of a cluster or a question, in the language the job runs in (the asker's
+    choice); not stored: the moderator edits it and saves it as the synthesis."""
+    actor = db.session.get(User, user_id)
+    if kind == "cluster":
+        cluster = services.get_cluster(object_id)
+        question, text = cluster.question, None
+    else:
+        question, cluster = get_question(object_id), None
+    role = role_in(actor, question.session)
+    if role is None:
+        raise forbidden(_("Register for this session first."))
+    jobs.progress(0, 1)
+    if cluster is not None:
+        text = drafts.for_cluster(actor, role, cluster)
+    else:
+        text = drafts.for_question(actor, role, question)
+    return {"markdown": text, "draft": True, "language": current_language(), "cited": references(text)}

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from deliberate.dbtypes import UTCDateTime, utcnow
@@ -21,3 +21,20 @@ class Cluster(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship()
+
+
+class ContributionVector(db.Model):
+    """A contribution's sentence embedding (float32 bytes), computed once by a worker.
+
+    ``model`` names what made it: vectors of another model are not comparable and are made again.
+    ``text_digest`` is the text it was made from, so that an edited text is embedded again."""
+
+    __tablename__ = "contribution_vectors"
+
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(60))
+    text_digest: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,6 +3,8 @@
 Services check the actor's role, flush, and leave the room's events in the outbox.
 """
 
+from collections import Counter
+
 from flask_babel import gettext as _
 from sqlalchemy import Row, func, update
 
@@ -12,7 +14,6 @@ from deliberate.accounts.models import User
 from deliberate.audit.services import record
 from deliberate.clusters import synthesis as markdown
 from deliberate.clusters.models import Cluster
-from deliberate.clusters.suggest import Suggestion, suggest_clusters
 from deliberate.clusters.support import support, with_support
 from deliberate.errors import forbidden, invalid, not_found
 from deliberate.extensions import db
@@ -206,42 +207,58 @@ def update_cluster(actor: User, role: str, cluster: Cluster, changes: dict) -> C
     return cluster
 
 
-def suggestions(actor: User, role: str, question: Question) -> list[Suggestion]:
-    """Suggested themes for the visible contributions; computed, never stored."""
-    if role not in MODERATING:
-        raise forbidden(_("Only moderators ask for suggested themes."))
-    rows = db.session.execute(
-        db.select(Contribution.id, Contribution.text, Contribution.language)
-        .where(Contribution.question_id == question.id, Contribution.hidden.is_(False))
-        .order_by(Contribution.id)
-    ).all()
-    return suggest_clusters(_in_one_language(rows, question, actor))
+def accept_suggestion(
+    actor: User, role: str, question: Question, label: object, contribution_ids: object, cluster_id: object
+) -> tuple[Cluster, list[int], bool]:
+    """Accept a suggested theme: only its contributions that are in no cluster move.
+
+    Into ``cluster_id`` when the suggestion names one; otherwise into a new cluster, unless the question
+    already has a cluster of that label (that one is used), or none of them is unclustered any more
+    (a suggestion accepted twice: the cluster most of them are in is the answer, nothing is created).
+    Returns the cluster, the ids that moved, and whether the cluster is new."""
+    _require_clusterer(role, question)
+    label = validation.text(label, "label", max_length=MAX_LABEL)
+    wanted = _contributions_of(question, role, contribution_ids)
+    free = [c.id for c in wanted if c.cluster_id is None]
+    target = _cluster_of(question, cluster_id)
+    if target is None:
+        target = db.session.scalar(
+            db.select(Cluster)
+            .where(Cluster.question_id == question.id, func.lower(Cluster.label) == label.lower())
+            .order_by(Cluster.id)
+            .limit(1)
+        )
+    if target is None and not free:
+        held = Counter(c.cluster_id for c in wanted if c.cluster_id is not None)
+        if held:
+            return db.session.get(Cluster, held.most_common(1)[0][0]), [], False
+    created = target is None
+    if created:
+        target = create(actor, role, question, label)
+    moved = assign_many(actor, role, question, free, target.id) if free else []
+    return target, moved, created
 
 
-def _in_one_language(rows, question: Question, actor: User) -> list[tuple[int, str]]:
-    """Each contribution's text in the moderator's language where a translation is stored, so themes
-    group by what is said, not by the language it is said in (*logement* / *vivienda* / *housing*),
-    and labels come out in one language. Without stored translations: the originals."""
-    languages = question.session.languages or []
-    language = actor.language if actor.language in languages else question.session.original_language
-    foreign = {cid: text for cid, text, written in rows if written != language}
-    stored = translations.current("contribution", foreign) if foreign else {}
-    return [
-        (cid, stored.get(cid, {}).get(language, {}).get("text", text) if cid in foreign else text)
-        for cid, text, _written in rows
-    ]
+def contribution_ids(question: Question) -> set[int]:
+    """Ids of every contribution of the question (hidden ones too: moderators may cite them)."""
+    return set(db.session.scalars(db.select(Contribution.id).where(Contribution.question_id == question.id)))
 
 
 def coverage(question: Question) -> dict:
-    """Which clusters and which languages no synthesis of the question mentions yet (by ``#id``)."""
+    """Which clusters and which languages no synthesis of the question mentions yet (by ``#id``).
+
+    Only references to the question's visible contributions count: a ``#id`` that is not one of them
+    covers nothing. ``contributions`` and ``written`` let the panel tell "nothing to cover yet" and
+    "nothing written yet" from "everything covered"."""
     clusters = db.session.scalars(db.select(Cluster).where(Cluster.question_id == question.id)).all()
     texts = [question.synthesis or ""] + [c.synthesis or "" for c in clusters]
-    mentioned = {cid for text in texts for cid in markdown.references(text)}
     rows = db.session.execute(
         db.select(Contribution.id, Contribution.cluster_id, Contribution.language).where(
             Contribution.question_id == question.id, Contribution.hidden.is_(False)
         )
     ).all()
+    visible = {cid for cid, _, _ in rows}
+    mentioned = {cid for text in texts for cid in markdown.references(text)} & visible
     cited_clusters = {cl for cid, cl, _ in rows if cid in mentioned and cl is not None}
     cited_languages = {lang for cid, _, lang in rows if cid in mentioned}
     present_languages = sorted({lang for _, _, lang in rows})
@@ -253,4 +270,6 @@ def coverage(question: Question) -> dict:
         "clusters_without_synthesis": [c.id for c in clusters if not c.synthesis],
         "languages_not_mentioned": [lang for lang in present_languages if lang not in cited_languages],
         "mentioned_contributions": sorted(mentioned),
+        "contributions": len(rows),
+        "written": bool(written or (question.synthesis or "").strip()),
     }

@@ -10,8 +10,10 @@ from deliberate.api import json_body
 from deliberate.clusters import jobs as clusters_jobs
 from deliberate.clusters import services
 from deliberate.clusters import synthesis as markdown
-from deliberate.errors import DomainError
+from deliberate.config import LANGUAGES
+from deliberate.errors import DomainError, invalid
 from deliberate.extensions import csrf, db
+from deliberate.i18n import current_language
 from deliberate.jobs import views as job_views
 from deliberate.sessions.services import get_question
 
@@ -51,6 +53,33 @@ def suggest(question_id: int):
         roles=MODERATING,
     )
     db.session.commit()
+    return _answer(job)
+
+
+def _draft(kind: str, object_id: int, session):
+    """A draft synthesis, computed by a job in the language asked for (``{"language": xx}``, one of the
+    session's; the reader's by default)."""
+    body = request.get_json(silent=True) or {}
+    allowed = tuple(session.languages or LANGUAGES)
+    language = body.get("language") or (current_language() if current_language() in allowed else allowed[0])
+    if language not in allowed:
+        raise invalid(_("language must be one of %(languages)s.", languages=", ".join(allowed)))
+    job = jobs.enqueue(
+        clusters_jobs.DRAFT,
+        kind,
+        object_id,
+        current_user.id,
+        key=f"draft:{kind}:{object_id}:{language}:{current_user.id}",
+        user_id=current_user.id,
+        session_id=session.id,
+        roles=MODERATING,
+        language=language,
+    )
+    db.session.commit()
+    return _answer(job)
+
+
+def _answer(job: dict):
     if request.args.get("wait") == "0":
         return job_views.answer(job["id"], 202)
     ended = jobs.wait(job["id"], current_app.config["JOB_WAIT"])
@@ -61,12 +90,30 @@ def suggest(question_id: int):
     return jsonify(ended.result)
 
 
+@api.route("/clusters/<int:cluster_id>/draft", methods=["POST"])
+def cluster_draft(cluster_id: int):
+    cluster = services.get_cluster(cluster_id)
+    require_role(current_user, cluster.question.session, MODERATING)
+    return _draft("cluster", cluster.id, cluster.question.session)
+
+
+@api.route("/questions/<int:question_id>/draft", methods=["POST"])
+def question_draft(question_id: int):
+    question = get_question(question_id)
+    require_role(current_user, question.session, MODERATING)
+    return _draft("question", question.id, question.session)
+
+
 @api.route("/questions/<int:question_id>/synthesis-preview", methods=["POST"])
 def preview(question_id: int):
     body = json_body()
     question = get_question(question_id)
     require_role(current_user, question.session, MODERATING)
-    return jsonify({"html": markdown.render(validation.synthesis(body.get("markdown")))})
+    text = validation.synthesis(body.get("markdown"))
+    known = services.contribution_ids(question)
+    unknown = [cid for cid in markdown.references(text) if cid not in known]
+    # A #id that is not a contribution of this question stays plain text, and is named to the moderator.
+    return jsonify({"html": markdown.render(text, known_ids=known), "unknown_references": unknown})
 
 
 @api.route("/questions/<int:question_id>/coverage", methods=["GET"])

@@ -19,6 +19,7 @@ from sqlalchemy import insert
 
 from deliberate import jobs
 from deliberate.accounts.models import User
+from deliberate.clusters import embeddings
 from deliberate.errors import DomainError, invalid, not_found
 from deliberate.extensions import db
 from deliberate.opinions import schedule as opinion_groups
@@ -118,6 +119,7 @@ def import_conversation(
     bump_seq(question)
     # The imported votes have groups: computed once the import commits, outside the event loop.
     jobs.enqueue(opinion_groups.JOB, question.id, key=f"opinions:{question.id}")
+    embeddings.question_written(question.id)
     db.session.flush()
     return ImportResult(
         contributions=len(comments),

@@ -16,6 +16,7 @@ from deliberate import validation
 from deliberate.access import MODERATING, SEES_HIDDEN
 from deliberate.accounts.models import User
 from deliberate.audit.services import record
+from deliberate.clusters import embeddings
 from deliberate.clusters.models import Cluster
 from deliberate.clusters.support import support, with_support
 from deliberate.dbtypes import utcnow
@@ -142,6 +143,7 @@ def post(
     view.pop("translations", None)
     outbox.publish(question.id, "contribution", view)
     translations.contribution_written(contribution)
+    embeddings.contribution_written(contribution)
     return contribution, True
 
 

@@ -93,6 +93,8 @@ function renderCluster(cluster, inside) {
     editor.append(area);
     const actions = el("div", { class: "actions" });
     actions.append(el("button", { type: "button", class: "button", "data-preview": id }, S.preview));
+    actions.append(el("button", { type: "button", class: "button", "data-draft-for": id,
+      "data-draft-url": `/api/v1/clusters/${cluster.id}/draft` }, S.makeDraft));
     actions.append(el("button", { type: "button", class: "button primary", "data-cluster-action": "synthesis" }, S.save));
     editor.append(actions);
     li.append(editor);
@@ -149,7 +151,7 @@ $("clusters").addEventListener("click", async (event) => {
   } else if (action === "synthesis") {
     const area = li.querySelector("textarea");
     const { ok } = await api("PATCH", `/api/v1/clusters/${id}`, { synthesis: area.value });
-    if (ok) { area.dataset.saved = area.value; clean(area); announce(S.saved); refreshCoverage(); }
+    if (ok) { area.dataset.saved = area.value; clean(area); markDraft(area, false); announce(S.saved); refreshCoverage(); }
   }
 });
 
@@ -224,8 +226,40 @@ document.addEventListener("click", async (event) => {
   if (ok) {
     // The server sanitised this HTML with nh3; it is the only markup the page inserts.
     target.innerHTML = data.html;
+    if (data.unknown_references && data.unknown_references.length) {
+      target.prepend(el("p", { class: "warning unknown-references", role: "alert" },
+        `${S.unknownReferences} ${data.unknown_references.map((cid) => `#${cid}`).join(", ")}`));
+    }
     target.hidden = false;
   }
+});
+
+// A draft synthesis (built by the server from the contributions, citing them) fills the editor,
+// marked as a draft until the moderator saves it.
+function markDraft(area, on) {
+  const editor = area.closest(".synthesis-editor");
+  let mark = editor.querySelector(".draft-mark");
+  if (on && !mark) {
+    mark = el("p", { class: "draft-mark", role: "status" }, S.draftNotSaved);
+    area.before(mark);
+  } else if (!on && mark) {
+    mark.remove();
+  }
+}
+
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-draft-for]");
+  if (!button) return;
+  const area = $(button.dataset.draftFor);
+  const language = $("draft-language") ? $("draft-language").value : undefined;
+  button.disabled = true;
+  const { ok, data } = await api("POST", button.dataset.draftUrl, language ? { language } : {});
+  button.disabled = false;
+  if (!ok) return;
+  area.value = data.markdown;
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+  markDraft(area, true);
+  area.focus();
 });
 
 async function refreshCoverage() {
@@ -239,6 +273,9 @@ async function refreshCoverage() {
   if (data.languages_not_mentioned.length) {
     parts.push(el("p", {}, `${S.languagesNotMentioned} ${data.languages_not_mentioned.map((l) => l.toUpperCase()).join(", ")}`));
   }
+  // "Everything covered" only when there is something to cover and something written that covers it.
+  if (!data.contributions) parts.splice(0, parts.length, el("p", {}, S.nothingToCover));
+  else if (!data.written) parts.unshift(el("p", {}, S.nothingWritten));
   if (!parts.length) parts.push(el("p", {}, S.allCovered));
   box.replaceChildren(...parts);
 }
@@ -256,7 +293,7 @@ const saveQuestion = $("save-question-synthesis");
 if (saveQuestion) {
   saveQuestion.addEventListener("click", async () => {
     const { ok } = await api("PATCH", `/api/v1/questions/${config.questionId}`, { synthesis: $("question-synthesis").value });
-    if (ok) { announce(S.saved); refreshCoverage(); }
+    if (ok) { markDraft($("question-synthesis"), false); announce(S.saved); refreshCoverage(); }
   });
 }
 
@@ -264,23 +301,34 @@ if (saveQuestion) {
 
 let suggestions = [];
 
+// One suggested theme: its label (or the cluster it fits), size, languages, support and the
+// contributions that represent it best.
+function renderSuggestion(s, i) {
+  const li = el("li", { class: "suggestion", "data-cluster-id": s.cluster_id || "" });
+  const id = `suggestion-${i}`;
+  const box = el("input", { type: "checkbox", id, checked: true, "data-index": i });
+  const target = s.cluster_id ? S.intoCluster.replace("{label}", s.label) : s.label;
+  const label = el("label", { for: id }, `${target} (${s.contribution_ids.length})`);
+  const languages = Object.entries(s.languages || {}).map(([lang, n]) => `${lang.toUpperCase()} ${n}`).join(" · ");
+  const figures = el("p", { class: "meta" },
+    [languages, count("agreeCount", (s.support || {}).agree || 0), count("disagreeCount", (s.support || {}).disagree || 0)]
+      .filter(Boolean).join(" · "));
+  const shown = (s.representative_ids && s.representative_ids.length ? s.representative_ids : s.contribution_ids).slice(0, 3);
+  const sample = el("ul", { class: "meta representatives" }, ...shown.map((cid) =>
+    el("li", {}, `#${cid} ${(state.contributions.get(cid) || { text: "" }).text.slice(0, 120)}`)));
+  li.append(box, label, figures, sample);
+  return li;
+}
+
 const suggest = $("suggest");
 if (suggest) {
   const bar = $("suggestion-progress");
-  const showSuggestions = (found) => {
+  const showSuggestions = (result) => {
     bar.hidden = true;
-    suggestions = found;
+    suggestions = result.suggestions;
+    $("suggestion-features").textContent = result.features === "ngrams" ? S.featuresNgrams : S.featuresModel;
     if (!suggestions.length) { $("suggestion-list").replaceChildren(el("li", {}, S.noSuggestions)); return; }
-    $("suggestion-list").replaceChildren(...suggestions.map((s, i) => {
-      const li = el("li", { class: "suggestion" });
-      const id = `suggestion-${i}`;
-      const box = el("input", { type: "checkbox", id, checked: true, "data-index": i });
-      const label = el("label", { for: id }, `${s.label} (${s.contribution_ids.length})`);
-      const sample = el("p", { class: "meta" }, s.contribution_ids.slice(0, 3)
-        .map((cid) => (state.contributions.get(cid) || { text: `#${cid}` }).text.slice(0, 80)).join(" · "));
-      li.append(box, label, sample);
-      return li;
-    }));
+    $("suggestion-list").replaceChildren(...suggestions.map(renderSuggestion));
   };
   suggest.addEventListener("click", async () => {
     $("suggestions").hidden = false;
@@ -293,7 +341,7 @@ if (suggest) {
     followJob(data.job, (job) => {
       const { done, total } = job.progress;
       if (total) { bar.max = total; bar.value = done; }
-      if (job.state === "done") showSuggestions(job.result.suggestions);
+      if (job.state === "done") showSuggestions(job.result);
       else if (job.state === "failed") {
         bar.hidden = true;
         $("suggestion-list").replaceChildren(el("li", {}, `${S.error} ${job.error.message}`));
@@ -304,12 +352,63 @@ if (suggest) {
   $("accept-suggestions").addEventListener("click", async () => {
     const chosen = [...document.querySelectorAll("#suggestion-list input:checked")].map((box) => suggestions[Number(box.dataset.index)]);
     for (const s of chosen) {
-      report(await room.live.request("cluster_create", { question_id: config.questionId, label: s.label, contribution_ids: s.contribution_ids }));
+      report(await room.live.request("suggestion_accept", {
+        question_id: config.questionId, label: s.label, contribution_ids: s.contribution_ids, cluster_id: s.cluster_id,
+      }));
     }
     $("suggestions").hidden = true;
     suggestions = [];
   });
 }
+
+// --- live suggested cluster for each new contribution ----------------------------------------------
+// The server tells the staff which cluster a new contribution fits, and how sure it is. The row shows
+// it; the button or the "s" key on the focused row accepts it (one cluster_assign).
+
+const liveSuggestions = new Map();  // contribution id -> {cluster_id, confidence}
+
+room.on("cluster_suggestion", (payload) => {
+  liveSuggestions.set(payload.contribution_id, payload);
+  if (state.contributions.has(payload.contribution_id)) room.list.update(payload.contribution_id);
+});
+
+room.extendContribution((c, li) => {
+  const suggestion = liveSuggestions.get(c.id);
+  const cluster = suggestion && state.clusters.get(suggestion.cluster_id);
+  if (!config.mayCluster || !cluster || c.cluster_id) return;
+  const sure = `${Math.round(suggestion.confidence * 100)} %`;
+  li.querySelector(".contribution-actions").append(el("button", {
+    type: "button", class: "button live-suggestion", "data-accept-suggestion": c.id, "aria-keyshortcuts": "s",
+    title: S.acceptKey,
+  }, S.liveSuggestion.replace("{label}", cluster.label).replace("{sure}", sure)));
+});
+
+async function acceptLive(id) {
+  const suggestion = liveSuggestions.get(id);
+  if (!suggestion) return;
+  const ack = report(await room.live.request("cluster_assign", { contribution_id: id, cluster_id: suggestion.cluster_id }));
+  if (ack.ok) {
+    liveSuggestions.delete(id);
+    const c = state.contributions.get(id);
+    if (c) { c.cluster_id = suggestion.cluster_id; room.list.update(id); }
+    const cluster = state.clusters.get(suggestion.cluster_id);
+    announce(S.moved.replace("{n}", "1").replace("{cluster}", cluster ? cluster.label : ""));
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-accept-suggestion]");
+  if (button) acceptLive(Number(button.dataset.acceptSuggestion));
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "s" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const row = event.target.closest && event.target.closest("#contributions li[data-id]");
+  if (!row || (event.target.matches("textarea, select, input:not([type=checkbox])"))) return;
+  const id = Number(row.dataset.id);
+  if (!liveSuggestions.has(id)) return;
+  event.preventDefault();
+  acceptLive(id);
+});
 
 // --- live updates --------------------------------------------------------------------------------
 

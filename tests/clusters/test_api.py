@@ -277,7 +277,7 @@ def test_suggestions_create_no_cluster(mod_http, question, posted):
 
 
 def test_suggestions_for_a_question_without_contributions_are_empty(mod_http, question):
-    assert suggest(mod_http, question).get_json() == {"suggestions": []}
+    assert suggest(mod_http, question).get_json()["suggestions"] == []
 
 
 def test_an_organiser_gets_suggestions_for_the_visible_contributions(login, make_member, question, posted):
@@ -370,6 +370,24 @@ def test_coverage_lists_clusters_without_synthesis(mod_http, question, covered):
     assert coverage(mod_http, question)["clusters_without_synthesis"] == [covered["es"]]
 
 
+def test_a_reference_to_no_contribution_of_the_question_covers_nothing(mod_http, question, covered):
+    mod_http.patch(f"/api/v1/questions/{question.id}", json={"synthesis": "Voir #999999"})
+    result = coverage(mod_http, question)
+    assert result["mentioned_contributions"] == []
+    assert result["languages_not_mentioned"] == ["es", "fr"]
+
+
+def test_coverage_of_an_empty_question_says_there_is_nothing_to_cover(mod_http, question):
+    result = coverage(mod_http, question)
+    assert (result["contributions"], result["written"]) == (0, False)
+
+
+def test_coverage_says_whether_any_synthesis_is_written(mod_http, question, covered):
+    before = coverage(mod_http, question)["written"]
+    patch(mod_http, covered["fr"], {"synthesis": "Les fonds"})
+    assert (before, coverage(mod_http, question)["written"]) == (False, True)
+
+
 def test_coverage_needs_registration(login, make_user, question):
     response = login(make_user("Out")).get(f"/api/v1/questions/{question.id}/coverage")
     assert error(response) == (403, "forbidden")
@@ -392,13 +410,23 @@ def test_preview_removes_javascript_links(mod_http, question):
     assert "javascript:" not in html
 
 
-def test_preview_links_a_reference_to_its_contribution(mod_http, question):
-    html = preview(mod_http, question, "Voir #42").get_json()["html"]
-    assert '<a href="#c42" class="ref"' in html
+def test_preview_links_a_reference_to_its_contribution(mod_http, mod_sock, question):
+    cid = post(mod_sock, question, "Des fonds de garantie")["contribution"]["id"]
+    answer = preview(mod_http, question, f"Voir #{cid}").get_json()
+    assert f'<a href="#c{cid}" class="ref"' in answer["html"] and answer["unknown_references"] == []
+
+
+def test_preview_flags_a_reference_that_is_no_contribution_of_the_question_and_links_nothing(
+    mod_http, mod_sock, question, other_question
+):
+    elsewhere = post(mod_sock, other_question, "Ailleurs")["contribution"]["id"]
+    answer = preview(mod_http, question, f"Voir #999999 et #{elsewhere}").get_json()
+    assert answer["unknown_references"] == [999999, elsewhere]
+    assert "<a" not in answer["html"] and "#999999" in answer["html"]
 
 
 def test_preview_renders_markdown(mod_http, question):
-    assert preview(mod_http, question, "**gras**").get_json() == {"html": "<p><strong>gras</strong></p>"}
+    assert preview(mod_http, question, "**gras**").get_json()["html"] == "<p><strong>gras</strong></p>"
 
 
 @pytest.mark.parametrize("markdown", [None, 3, ["x"]])
