@@ -4,7 +4,7 @@ allows it (point 11)."""
 
 import uuid
 
-from conftest import PASSWORD, SESSION
+from browser.conftest import PASSWORD, SESSION
 from playwright.sync_api import Page, expect
 from test_room import LIVE, connection, item, post, stored, unique
 
