@@ -120,6 +120,7 @@ def _run(app: Flask, job: Job, beat: _Beat) -> None:
             app.extensions["deliberate.publisher"].emit("job", shown, [user_room(u) for u in askers])
 
     jobs._reporter.append(report)
+
     def work() -> Any:
         result = jobs.resolve(name)(*args)
         db.session.commit()
