@@ -29,6 +29,9 @@ from deliberate.jobs import runner
 log = logging.getLogger(__name__)
 
 
+SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def default_size() -> int:
     """One worker per two cores, at least one: the other half serves the rooms."""
     return max(1, (os.cpu_count() or 2) // 2)
@@ -75,6 +78,9 @@ class LocalPool:
 
     def _environment(self) -> dict[str, str]:
         return {
+            # One worker is one core: numerical libraries' thread pools would spin on every core,
+            # the server's included (and cost twice the CPU on a shared machine).
+            **{name: "1" for name in SINGLE_THREADED},
             **os.environ,
             "DELIBERATE_DATABASE_URL": self.app.config["SQLALCHEMY_DATABASE_URI"],
             "DELIBERATE_INSTANCE_PATH": self.app.instance_path,

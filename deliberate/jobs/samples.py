@@ -37,3 +37,8 @@ def die() -> None:
 def crash() -> None:
     """Fail with an unexpected error (a bug): the asker hears only that it failed."""
     raise RuntimeError("internal detail that must not reach the asker")
+
+
+def environment() -> dict:
+    """Where the job runs: its CPU priority and its numerical libraries' thread count."""
+    return {"nice": os.nice(0), "omp_threads": os.environ.get("OMP_NUM_THREADS")}

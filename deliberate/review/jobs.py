@@ -1,5 +1,8 @@
-"""Review work as jobs: freezing a version (the report in every language of the session) and rendering
-a frozen version as a file. Both cost seconds on a large session, so never in the server's loop."""
+"""Review work as jobs: freezing a version (the report in every language of the session), rendering a
+frozen version as a file, and what a version changed. They cost seconds (the last tens of milliseconds)
+on a large session, so never in the server's loop."""
+
+import json
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,6 +16,7 @@ from deliberate.sessions.models import PanelSession
 
 SUBMIT = "deliberate.review.jobs.submit"
 RENDER = "deliberate.review.jobs.render"
+CHANGES = "deliberate.review.jobs.changes"
 
 
 def _session(session_id: int) -> PanelSession:
@@ -65,3 +69,30 @@ def render(session_id: int, number: int, fmt: str, language: str, public: bool) 
         made = render_snapshot(report, fmt, language)
         file_id = jobs.store_file(cache_key, made.data, made.media_type, made.filename)
     return {"file": file_id, "cached": cached}
+
+
+def changes_key(session_id: int, number: int) -> str:
+    return f"changes:{session_id}:{number}"
+
+
+def changes(session_id: int, number: int) -> dict:
+    """What version ``number`` changed since the one before, and its sections, kept as a JSON file:
+    reading two frozen reports and diffing their syntheses word by word is no work for the server's
+    loop, and a version never changes, so this runs once per version."""
+    from deliberate.review import diff, services
+
+    session = _session(session_id)
+    key = changes_key(session_id, number)
+    file_id = jobs.cached_file(key)
+    if file_id is None:
+        version = services.get_version(session, number)
+        before = services.previous(version)
+        jobs.progress(0, 1)
+        made = {
+            "previous": before.number if before is not None else None,
+            "changes": diff.changes(before.snapshot if before is not None else None, version.snapshot),
+            "sections": services.sections(version.snapshot),
+        }
+        data = json.dumps(made, ensure_ascii=False).encode()
+        file_id = jobs.store_file(key, data, "application/json", f"changes-v{number}.json")
+    return {"file": file_id}

@@ -1,5 +1,7 @@
 """Review pages and API: submit a version, read it, see what changed, comment, approve."""
 
+import json
+
 from flask import (
     Blueprint,
     Flask,
@@ -24,9 +26,11 @@ from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
 from deliberate.i18n import current_language
 from deliberate.jobs import views as job_views
+from deliberate.jobs.models import JobFile
 from deliberate.reports.service import job_file
 from deliberate.reports.views import send
-from deliberate.review import diff, services
+from deliberate.review import jobs as review_jobs
+from deliberate.review import services
 from deliberate.review.models import ReportVersion
 from deliberate.sessions.services import get_session
 
@@ -82,6 +86,34 @@ def submitted(session, role: str, language: object) -> ReportVersion:
     return services.get_version(session, ended.result["version"], reports=False)
 
 
+def reading(session, version: ReportVersion) -> dict:
+    """``{previous, changes, sections}`` of a version: from the cache, or made once by a job and waited
+    for cooperatively (a version never changes)."""
+    for _attempt in range(2):  # the cached file may go between the look-up and the read
+        file_id = jobs.cached_file(review_jobs.changes_key(session.id, version.number))
+        if file_id is None:
+            job = jobs.enqueue(
+                review_jobs.CHANGES,
+                session.id,
+                version.number,
+                key=review_jobs.changes_key(session.id, version.number),
+                user_id=current_user.id,
+                session_id=session.id,
+                roles=REVIEWERS,
+            )
+            db.session.commit()
+            ended = jobs.wait(job["id"], current_app.config["JOB_WAIT"])
+            if ended.state != "done":
+                raise DomainError(
+                    ended.error_code or "conflict", ended.error_message or _("Still computing; try again.")
+                )
+            file_id = ended.result["file"]
+        kept = db.session.get(JobFile, file_id)
+        if kept is not None:
+            return json.loads(kept.data)
+    raise DomainError("conflict", _("Still computing; try again."))
+
+
 def rendered(session, version: ReportVersion, fmt: object, language: str, public: bool = False):
     """A version as a file, made by a job (cached per state) and waited for cooperatively."""
     job = services.start_render(current_user, session, version, fmt, language, public)
@@ -114,13 +146,13 @@ def api_submit(code: str):
 def api_version(code: str, number: int):
     session, _role = _context(code)
     version = services.get_version(session, number)
-    before = services.previous(version)
+    read = reading(session, version)
     return jsonify(
         {
             "version": version_view(version),
-            "changes": diff.changes(before.snapshot if before else None, version.snapshot),
+            "changes": read["changes"],
             "comments": [comment_view(c) for c in version.comments],
-            "sections": services.sections(version.snapshot),
+            "sections": read["sections"],
             "report": version.snapshot,
         }
     )
@@ -204,7 +236,7 @@ def index(code: str):
 def show(code: str, number: int):
     session, role = _page_context(code)
     try:
-        version = services.get_version(session, number)
+        version = services.get_version(session, number, reports=False)
     except DomainError:
         abort(404)
     if request.method == "POST":
@@ -222,15 +254,18 @@ def show(code: str, number: int):
             db.session.rollback()
             flash(error.message, "error")
         return redirect(url_for("review.show", code=code, number=number))
-    before = services.previous(version)
+    try:
+        read = reading(session, version)
+    except DomainError as error:
+        abort(error.status)
     return render_template(
         "review/show.html",
         session=session,
         role=role,
         version=version,
-        previous=before,
-        changes=diff.changes(before.snapshot if before else None, version.snapshot),
-        sections=services.sections(version.snapshot),
+        previous=read["previous"],
+        changes=read["changes"],
+        sections=read["sections"],
         reviewer=role in REVIEWS,
         latest=version.number == services.latest_number(session),
     )

@@ -79,3 +79,12 @@ def _running(app, job_id: str, attempt: int) -> Job:
 
             socketio.sleep(0.05)
     raise AssertionError(f"job {job_id} never ran attempt {attempt}")
+
+
+def test_pool_workers_run_below_the_servers_priority_on_one_thread(app, pool, enqueue, wait_for):
+    done = wait_for(enqueue("deliberate.jobs.samples.environment"))
+
+    assert done.result == {
+        "nice": min(19, os.nice(0) + app.config["JOB_NICE"]),
+        "omp_threads": os.environ.get("OMP_NUM_THREADS", "1"),
+    }

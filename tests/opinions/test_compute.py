@@ -104,3 +104,22 @@ def test_too_few_people_give_no_groups():
     result = compute([(1, UNITES, 1), (2, UNITES, -1)], CONTRIBUTIONS)
 
     assert result["groups"] == [] and result["participants"] == 0 and result["voters"] == 2
+
+
+def test_with_fewer_participants_than_contributions_the_axes_are_the_covariances_eigenvectors():
+    """That case goes through an SVD of the participants' matrix (a much smaller problem than the
+    contributions' covariance): the axes must be the same, up to their arbitrary sign."""
+    import numpy as np
+
+    from deliberate.opinions.compute import _project
+
+    rng = np.random.default_rng(3)
+    matrix = rng.choice([-1.0, 0.0, 1.0, np.nan], size=(12, 40), p=[0.3, 0.1, 0.3, 0.3])
+    _points, axes = _project(matrix, list(range(40)), None)
+
+    voted = ~np.isnan(matrix)
+    filled = np.where(voted, matrix, np.nan_to_num(np.nanmean(matrix, axis=0)))
+    centred = filled - filled.mean(axis=0)
+    _values, vectors = np.linalg.eigh(centred.T @ centred)
+    for found, expected in zip(np.array(axes["vectors"]), vectors[:, ::-1].T[:2], strict=True):
+        assert abs(abs(float(found @ expected)) - 1) < 1e-3

@@ -540,3 +540,18 @@ def test_a_version_file_is_rendered_once_per_state_then_served_from_the_cache(pe
 
 def test_an_attendee_may_not_download_a_version_file(people, first_round):
     assert people.attendee.get(f"/s/{CODE}/review/1/file?format=md").status_code == 403
+
+
+def test_a_versions_changes_are_made_once_by_a_job_then_kept(people, filled, second_round):
+    from deliberate.extensions import db
+    from deliberate.jobs.models import Job
+
+    page = people.rapporteur.get(f"/s/{CODE}/review/2").get_data(as_text=True)
+    again = people.moderator.get(f"{VERSIONS}/2").get_json()
+
+    assert "deeply" in page  # the synthesis's new word, shown as a change since version 1
+    assert any(c["what"] == "synthesis" for c in again["changes"])
+    assert again["changes"] == second_round["changes"]
+    with people.rapporteur.application.app_context():
+        made = db.session.scalars(db.select(Job).where(Job.name == "deliberate.review.jobs.changes")).all()
+        assert sorted(job.args[1] for job in made) == [1, 2]  # one per version viewed, not per view
