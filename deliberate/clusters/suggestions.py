@@ -155,8 +155,9 @@ def _label(theme: themes.Theme, by_id: dict, translated: dict, language: str) ->
     return ranked[0], short_phrase(by_id[ranked[0]].text)
 
 
-#: A live suggestion is sent only when the nearest cluster is at least this close (cosine, centred).
-LIVE_MIN = themes.PLACE_MIN
+#: A live suggestion is sent when the nearest cluster is at least this close (cosine, centred); the page
+#: shows how sure it is, the moderator judges.
+LIVE_MIN = themes.MEMBER_MIN
 
 
 def live(question_id: int, contribution_ids: list[int]) -> list[dict]:
