@@ -98,6 +98,17 @@ def test_suggest_accept_live_suggestion_and_a_cited_draft(room, question_ids):
     first.locator("[data-cluster-action=synthesis]").click()
     expect(first.locator(".draft-mark")).to_have_count(0, timeout=LIVE)
 
+    # Before posting, an author sees what the room already says like it, in any language.
+    mona.fill("#post-text", "Los autobuses nocturnos son tan escasos que hace falta coche para volver.")
+    expect(mona.locator("#similar li[data-similar-id]").first).to_be_visible(timeout=JOB)
+    shown = [
+        int(i)
+        for i in mona.locator("#similar li[data-similar-id]").evaluate_all(
+            "(items) => items.map((li) => li.dataset.similarId)"
+        )
+    ]
+    assert 1 <= len(shown) <= 3 and set(shown) <= {ids[3], ids[4], ids[5], ids[12], ids[13], ids[14]}
+
     report = mona.request.get(f"/api/v1/sessions/{SESSION}/report?format=json&lang=en", timeout=JOB)
     assert report.ok, report.text()
     (entry,) = [q for q in report.json()["questions"] if q["id"] == question]
