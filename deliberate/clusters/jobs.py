@@ -14,6 +14,7 @@ from deliberate.sessions.services import get_question
 
 SUGGEST = "deliberate.clusters.jobs.suggest"
 DRAFT = "deliberate.clusters.jobs.draft"
+SIMILAR = "deliberate.clusters.jobs.similar"
 
 
 def suggest(question_id: int, user_id: int) -> dict:
@@ -54,3 +55,11 @@ def draft(kind: str, object_id: int, user_id: int) -> dict:
     else:
         text = drafts.for_question(actor, role, question)
     return {"markdown": text, "draft": True, "language": current_language(), "cited": references(text)}
+
+
+def similar(question_id: int, text: str, user_id: int) -> dict:
+    """Contributions that already say what an author is about to post (registered people)."""
+    question = get_question(question_id)
+    if role_in(db.session.get(User, user_id), question.session) is None:
+        raise forbidden(_("Register for this session first."))
+    return {"similar": suggestions.similar(question.id, text)}

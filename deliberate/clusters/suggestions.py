@@ -169,8 +169,9 @@ def _label(theme: themes.Theme, by_id: dict, translated: dict, language: str) ->
     return ranked[0], short_phrase(by_id[ranked[0]].text)
 
 
-#: A live suggestion is sent only when the nearest cluster is at least this close (cosine, centred).
-LIVE_MIN = themes.PLACE_MIN
+#: A live suggestion is sent when the nearest cluster is at least this close (cosine, centred); the page
+#: shows how sure it is, the moderator judges.
+LIVE_MIN = themes.MEMBER_MIN
 
 
 def live(question_id: int, contribution_ids: list[int]) -> list[dict]:
@@ -208,3 +209,38 @@ def live(question_id: int, contribution_ids: list[int]) -> list[dict]:
             outbox.publish(question_id, "cluster_suggestion", payload, "staff")
             found.append(payload)
     return found
+
+
+#: Similar contributions shown to an author before posting: at most this many, at least this close
+#: (cosine of the raw vectors: a paraphrase in another language is about 0.5 to 0.8, another theme < 0.3).
+SIMILAR = 3
+SIMILAR_MIN = 0.45
+
+
+def similar(question_id: int, text: str) -> list[dict]:
+    """Up to :data:`SIMILAR` visible contributions of the question that say what ``text`` says, in any
+    language, closest first; empty without the model."""
+    loaded = embeddings.model()
+    if loaded is None or not text.strip():
+        return []
+    rows = db.session.scalars(
+        db.select(Contribution).where(Contribution.question_id == question_id, Contribution.hidden.is_(False))
+    ).all()
+    vectors = embeddings.vectors(c.id for c in rows)
+    known = [c for c in rows if c.id in vectors]
+    if not known:
+        return []
+    query = loaded.encode([text])[0]
+    scores = np.vstack([vectors[c.id] for c in known]) @ query
+    order = [i for i in np.argsort(-scores, kind="stable")[:SIMILAR] if scores[i] >= SIMILAR_MIN]
+    return [
+        {
+            "id": known[i].id,
+            "text": known[i].text,
+            "language": known[i].language,
+            "agree": known[i].agree,
+            "disagree": known[i].disagree,
+            "similarity": round(float(scores[i]), 3),
+        }
+        for i in order
+    ]

@@ -104,6 +104,25 @@ def question_draft(question_id: int):
     return _draft("question", question.id, question.session)
 
 
+@api.route("/questions/<int:question_id>/similar", methods=["POST"])
+def similar(question_id: int):
+    """What the room already says like ``text`` (a draft contribution), computed by a job."""
+    body = json_body()
+    question = get_question(question_id)
+    require_role(current_user, question.session)
+    text = validation.text(body.get("text"), "text", max_length=1000)
+    job = jobs.enqueue(
+        clusters_jobs.SIMILAR,
+        question.id,
+        text,
+        current_user.id,
+        user_id=current_user.id,
+        session_id=question.session_id,
+    )
+    db.session.commit()
+    return _answer(job)
+
+
 @api.route("/questions/<int:question_id>/synthesis-preview", methods=["POST"])
 def preview(question_id: int):
     body = json_body()

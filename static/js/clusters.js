@@ -31,6 +31,7 @@ async function api(method, url, body) {
 
 const MEMBERS_SHOWN = 20;
 const renaming = new Set();  // clusters whose label is being edited
+const drafted = new Set();  // synthesis editors holding an unsaved draft (their mark survives re-renders)
 
 function membersByCluster() {
   const groups = new Map();
@@ -87,6 +88,7 @@ function renderCluster(cluster, inside) {
     const id = `cluster-synthesis-${cluster.id}`;
     const editor = el("div", { class: "synthesis-editor" });
     editor.append(el("label", { for: id }, S.synthesis));
+    if (drafted.has(id)) editor.append(el("p", { class: "draft-mark", role: "status" }, S.draftNotSaved));
     const area = el("textarea", { id, rows: "3", "data-draft": "", "data-saved": cluster.synthesis || "" });
     area.value = cluster.synthesis || "";
     area.textContent = cluster.synthesis || "";
@@ -237,6 +239,7 @@ document.addEventListener("click", async (event) => {
 // A draft synthesis (built by the server from the contributions, citing them) fills the editor,
 // marked as a draft until the moderator saves it.
 function markDraft(area, on) {
+  if (on) drafted.add(area.id); else drafted.delete(area.id);
   const editor = area.closest(".synthesis-editor");
   let mark = editor.querySelector(".draft-mark");
   if (on && !mark) {

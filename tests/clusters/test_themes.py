@@ -218,3 +218,31 @@ def test_a_new_contribution_gets_the_nearest_cluster_as_a_live_suggestion_for_th
     assert (suggested["contribution_id"], suggested["cluster_id"]) == (ack["contribution"]["id"], mine)
     assert 0 < suggested["confidence"] <= 1
     assert events(attendee, "cluster_suggestion") == []
+
+
+def test_an_author_sees_up_to_three_contributions_that_already_say_the_same_in_any_language(room):
+    ask(room)  # embeds the fixture
+    with room.app.app_context():
+        found = suggestions.similar(room.question_id, "Rent is eating half of what families earn in town.")
+
+    assert 1 <= len(found) <= 3
+    assert {room.truth[f["id"]] for f in found} == {"housing"}
+    assert [f["similarity"] for f in found] == sorted((f["similarity"] for f in found), reverse=True)
+
+
+def test_the_similar_route_answers_registered_people_and_refuses_a_missing_text(
+    room, login, make_member, make_user
+):
+    ask(room)
+    http = login(make_member("attendee", "Ana"))
+    url = f"/api/v1/questions/{room.question_id}/similar"
+
+    answer = http.post(url, json={"text": "Les bus du soir sont trop rares pour rentrer sans voiture."})
+    refused = http.post(url, json={})
+    outsider = login(make_user("Out")).post(url, json={"text": "Bus"})
+
+    assert answer.status_code == 200 and {room.truth[f["id"]] for f in answer.get_json()["similar"]} == {
+        "transport"
+    }
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (400, "invalid")
+    assert (outsider.status_code, outsider.get_json()["error"]["code"]) == (403, "forbidden")
