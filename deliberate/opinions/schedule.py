@@ -17,6 +17,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+from deliberate.realtime.once import StartOnce
+
 JOB = "deliberate.opinions.jobs.recompute"
 
 
@@ -72,8 +74,7 @@ class Scheduler:
         self.interval = interval
         self.clock = clock
         self.enqueued = 0
-        self._started = False
-        self._start_lock = threading.Lock()
+        self._start = StartOnce()
 
     def mark(self, question_id: int) -> None:
         self.marks.mark(question_id)
@@ -87,11 +88,7 @@ class Scheduler:
         return due
 
     def start(self, socketio) -> None:
-        with self._start_lock:
-            if self._started:
-                return
-            self._started = True
-        socketio.start_background_task(self._run, socketio)
+        self._start(socketio, self._run)
 
     def _run(self, socketio) -> None:
         while True:

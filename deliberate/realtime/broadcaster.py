@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
 
+from deliberate.realtime.once import StartOnce
 from deliberate.realtime.publisher import Publisher, rooms
 
 
@@ -191,8 +192,7 @@ class Broadcaster:
         self.publisher = publisher
         self.read_counts = read_counts
         self.interval = interval
-        self._started = False
-        self._start_lock = threading.Lock()
+        self._start = StartOnce()
 
     def mark_tallies(self, question_id: int, contribution_ids: list[int]) -> None:
         self.store.mark(question_id, contribution_ids)
@@ -247,11 +247,7 @@ class Broadcaster:
 
     def start(self, socketio) -> None:
         """Start the flushing loop once per process (on the first socket connection)."""
-        with self._start_lock:
-            if self._started:
-                return
-            self._started = True
-        socketio.start_background_task(self._run, socketio)
+        self._start(socketio, self._run)
 
     def _run(self, socketio) -> None:
         beats = 0
