@@ -37,7 +37,7 @@ def base_url() -> str:
     public = current_app.config.get("PUBLIC_URL")
     if not public and not current_app.testing:
         raise DomainError(
-            "invalid", _("This server cannot send mail links: DELIBERATE_PUBLIC_URL is not set.")
+            "invalid", _("This server sends no e-mail: ask the organisers to verify your address.")
         )
     return (public or request.host_url).rstrip("/")
 
