@@ -190,7 +190,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated, of: " + ", ".join(CASES))
     args = parser.parse_args()
+    cases = {name: CASES[name] for name in args.cases.split(",")}
     print(f"Machine: {machine()} (CPU shared with other work: figures are indicative)")
     print("\nSynthesis rendering (cmark-gfm):")
     for name, seconds in markdown_times():
@@ -208,7 +210,7 @@ def main() -> None:
             baseline, _ = asyncio.run(measure(url, cookies, attacker, question_id, args.seconds, None))
             rows.append(("no attacker (baseline)", baseline, ""))
             print(f"baseline p95 {baseline['p95'] * 1000:.1f} ms", flush=True)
-            for name, case in CASES.items():
+            for name, case in cases.items():
                 print(f"running {name}", flush=True)
                 figures, count = asyncio.run(measure(url, cookies, attacker, question_id, args.seconds, case))
                 rows.append((name, figures, count))

@@ -61,6 +61,12 @@ def serve(host: str, port: int, demo: bool) -> None:
             "DELIBERATE_MESSAGE_QUEUE is set but DELIBERATE_SECRET_KEY is not: every process would "
             "generate its own key and refuse the others' login cookies; set the same key on all of them",
         )
+    if os.environ.get("DELIBERATE_SMTP_HOST") and not os.environ.get("DELIBERATE_PUBLIC_URL"):
+        raise DomainError(
+            "invalid",
+            "DELIBERATE_SMTP_HOST is set but DELIBERATE_PUBLIC_URL is not: links in mails would be built "
+            "from the Host header a client sends; set the address people use",
+        )
     if os.environ.get("DELIBERATE_JOB_QUEUE") and not os.environ.get("DELIBERATE_MESSAGE_QUEUE"):
         raise DomainError(
             "invalid",

@@ -18,7 +18,10 @@ SECURITY = ("starttls", "ssl", "none")
 
 
 def enabled() -> bool:
-    return bool(current_app.config.get("SMTP_HOST"))
+    """A mail server, and the public address that links in mails are built from (never the request's
+    Host header: see accounts/verification.py). Tests may go without the address."""
+    config = current_app.config
+    return bool(config.get("SMTP_HOST") and (config.get("PUBLIC_URL") or current_app.testing))
 
 
 def refuse_if_disabled() -> None:

@@ -31,8 +31,15 @@ def _max_age() -> int:
 
 
 def base_url() -> str:
-    """Where links in mails point: DELIBERATE_PUBLIC_URL behind a proxy, else this request's address."""
-    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    """Where links in mails point: DELIBERATE_PUBLIC_URL, never the request's Host header, which the
+    client writes (a forged one would mail the owner of an address a link to the forger's site, and
+    hand the forger the token). Tests alone fall back to the request's address."""
+    public = current_app.config.get("PUBLIC_URL")
+    if not public and not current_app.testing:
+        raise DomainError(
+            "invalid", _("This server sends no e-mail: ask the organisers to verify your address.")
+        )
+    return (public or request.host_url).rstrip("/")
 
 
 def token_for(user: User) -> str:

@@ -251,3 +251,55 @@ def test_a_known_address_gets_no_account_link(app, make_user, client, inbox):
 
     (note,) = inbox.to(known.email)
     assert "/signup/" not in note.get_content()
+
+
+@pytest.mark.parametrize("app_config", [{"TESTING": False}], indirect=True)
+def test_links_in_mails_never_come_from_the_host_header(client, inbox):
+    """Without DELIBERATE_PUBLIC_URL a forged Host would mail the owner a link to the forger's site."""
+    email = address()
+
+    answer = client.post(
+        "/api/v1/auth/signup",
+        json={"email": email, "name": "Paz", "password": PASSWORD},
+        headers={"Host": "evil.example"},
+    )
+
+    assert answer.status_code == 201  # the sign-up itself works, with no mail
+    assert inbox.to(email) == []
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"TESTING": False, "PUBLIC_URL": "https://deliberate.example.org"}], indirect=True
+)
+def test_links_in_mails_use_the_public_address(client, inbox):
+    email = address()
+
+    client.post(
+        "/api/v1/auth/signup",
+        json={"email": email, "name": "Paz", "password": PASSWORD},
+        headers={"Host": "evil.example"},
+    )
+
+    (message,) = inbox.to(email)
+    assert "https://deliberate.example.org/verify/" in message.get_content()
+    assert "evil.example" not in message.get_content()
+
+
+def test_serve_refuses_mail_without_a_public_address(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DELIBERATE_")}
+    env.update({"DELIBERATE_INSTANCE_PATH": str(tmp_path), "DELIBERATE_SMTP_HOST": "127.0.0.1"})
+
+    done = subprocess.run(
+        [sys.executable, "-m", "deliberate.cli", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 1
+    assert "DELIBERATE_PUBLIC_URL" in done.stderr

@@ -2,11 +2,14 @@
 next person's name (point 6), and the projector can be framed by another site only when the organiser
 allows it (point 11)."""
 
+import threading
 import uuid
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from browser.conftest import PASSWORD, SESSION
+from browser.test_room import LIVE, connection, item, post, stored, unique
 from playwright.sync_api import Page, expect
-from test_room import LIVE, connection, item, post, stored, unique
 
 
 def log_in_here(page: Page, email: str) -> None:
@@ -85,29 +88,51 @@ def test_the_projector_is_framed_by_another_site_only_when_the_organiser_allows_
     link = moderator_api.post(
         f"{server.url}/api/v1/questions/{question_id}/projector-link", json={}, timeout=10
     ).json()["url"]
-    overlay = f"http://overlay-{uuid.uuid4().hex[:6]}.test/"
     context = browser.new_context()
     context.set_default_timeout(10_000)
-    # Another site (a stream's overlay page) that frames the projector link.
-    context.route(
-        f"{overlay}**",
-        lambda route: route.fulfill(
-            content_type="text/html", body=f'<iframe id="projector" src="{link}" width="800" height="600">'
-        ),
-    )
     page = context.new_page()
     try:
-        page.goto(overlay)  # waits for the load event, which waits for the frame (or its error page)
-        refused = _framed_projector(page)
-        _allow_embedding(server, moderator_api)
-        page.goto(overlay)
-        allowed = _framed_projector(page)
+        with overlay_site(
+            f'<iframe id="projector" src="{link}" width="800" height="600"></iframe>'
+        ) as overlay:
+            page.goto(overlay)  # waits for the load event, which waits for the frame (or its error page)
+            refused = _framed_projector(page)
+            _allow_embedding(server, moderator_api)
+            page.goto(overlay)
+            allowed = _framed_projector(page)
 
         assert refused == 0  # frame-ancestors 'none': Chromium shows its error page in the frame
         assert allowed == 1
     finally:
         context.close()
         _allow_embedding(server, moderator_api, allowed=False)
+
+
+@contextmanager
+def overlay_site(body: str):
+    """Another site (a stream's overlay page) on its own port: another origin. A real local server,
+    not a routed page: Chromium keeps a page it cannot place on the network from framing a local one."""
+    page = body.encode()
+
+    class Overlay(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *_args):
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Overlay)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{site.server_address[1]}/"
+    finally:
+        site.shutdown()
+        site.server_close()
 
 
 def _framed_projector(page: Page) -> int:
@@ -118,7 +143,6 @@ def _framed_projector(page: Page) -> int:
 
 def _allow_embedding(server, moderator_api, allowed: bool = True) -> None:
     """The organiser ticks (or unticks) the box in the session's form."""
-    import requests
     from helpers import form_fields
 
     organiser = _organiser(server)
@@ -129,7 +153,6 @@ def _allow_embedding(server, moderator_api, allowed: bool = True) -> None:
         fields["projector_embeddable"] = "on"
     answer = organiser.post(f"{server.url}/organiser/sessions/{SESSION}/edit", data=fields, timeout=10)
     assert answer.status_code in (200, 302), answer.text[:300]
-    assert isinstance(organiser, requests.Session)
 
 
 _organisers: list = []
