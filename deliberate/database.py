@@ -1,5 +1,6 @@
 """Engine set-up and schema migrations."""
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -18,12 +19,13 @@ from deliberate.extensions import db
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # SQLite: SQLITE_BUSY (5) and its extended codes, among them SQLITE_BUSY_SNAPSHOT (517). PostgreSQL:
 # serialization_failure and deadlock_detected. Both mean "nothing was written, run it again".
 _SQLITE_BUSY = 5
 _POSTGRES_RETRYABLE = {"40001", "40P01"}
-ATTEMPTS = 4
+ATTEMPTS = 6  # pauses of 10, 20, 40, 80 and 160 ms between them
 
 
 def normalise_url(url: str) -> str:
@@ -97,7 +99,11 @@ def retrying(unit: Callable[[], T], pause: Callable[[float], object]) -> T:
         try:
             return unit()
         except DBAPIError as error:
-            if attempt == ATTEMPTS or not is_transient(error) or db.session.info.get("commits", 0) != commits:
+            if not is_transient(error) or db.session.info.get("commits", 0) != commits:
+                raise
+            if attempt == ATTEMPTS:
+                code = getattr(error.orig, "sqlite_errorcode", None) or getattr(error.orig, "pgcode", None)
+                log.warning("gave up after %s attempts refused by the database (code %s)", attempt, code)
                 raise
             db.session.rollback()
             pause(0.005 * 2**attempt)

@@ -121,6 +121,10 @@ def ensure(question_id: int) -> list[int]:
     missing = [(cid, text) for cid, text, name, known in rows if name != loaded.name or known != digest(text)]
     if not missing:
         return []
+    # End the read before encoding: on SQLite a transaction that has read cannot write once another
+    # process has committed meanwhile (seconds of encoding make that likely), so each batch writes in
+    # a transaction of its own that begins with its write.
+    db.session.commit()
     done = 0
     for start in range(0, len(missing), _BATCH):
         chunk = missing[start : start + _BATCH]
