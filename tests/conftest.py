@@ -282,16 +282,3 @@ def filled(app, demo_session, make_member, cheap_password_hashes):
     from reports.report_session import fill
 
     return fill(app, demo_session, make_member)
-
-
-# Suites that share servers, a browser and fixed Redis databases run on one worker each under
-# pytest-xdist (``--dist=loadgroup``); every other test goes to whichever worker is free.
-SERIAL_SUITES = ("browser", "multiprocess")
-TESTS = os.path.dirname(os.path.abspath(__file__))
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        suite = os.path.relpath(str(item.path), TESTS).split(os.sep)[0]
-        if suite in SERIAL_SUITES:
-            item.add_marker(pytest.mark.xdist_group(suite))

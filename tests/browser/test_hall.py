@@ -172,3 +172,7 @@ def test_a_hidden_contributions_author_is_told_in_the_header_with_the_reason(roo
     expect(told).to_have_count(1, timeout=LIVE)
     expect(alice.locator("#notifications-unread")).to_be_visible()
     assert "A moderator hid your contribution" in told.text_content()
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")

@@ -7,6 +7,7 @@ no test sleeps for a fixed time.
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
 
 LIVE = 5_000  # ms: a post, a hide or a (coalesced, ≤ 4/s) tally reaches the other pages well within this
@@ -252,3 +253,7 @@ def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, serve
         expect(page.locator("#contributions li.is-pending")).to_have_count(0)
     for text in (from_alice, from_bruno):
         assert len(stored(alice, question_id, text)) == 1
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")

@@ -175,3 +175,7 @@ def test_filters_by_language_and_role_combine_and_new_since_i_looked_shows_only_
     page.check("#new-filter")
     expect(page.locator("#shown-count")).to_have_text("Showing 1–1 of 1")
     expect(rows(page)).to_have_text([re.compile(re.escape(text))])
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")

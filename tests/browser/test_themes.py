@@ -10,6 +10,7 @@ default features (the sentence-embedding model in its worker). Every wait is a P
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import Page, expect
 
 POSITION = 5
@@ -113,3 +114,7 @@ def test_suggest_accept_live_suggestion_and_a_cited_draft(room, question_ids):
     assert report.ok, report.text()
     (entry,) = [q for q in report.json()["questions"] if q["id"] == question]
     assert set(cited) <= {f["contribution_id"] for f in entry["footnotes"]}
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("browser")

@@ -128,3 +128,7 @@ def test_a_role_taken_away_closes_the_persons_sockets_on_the_eventlet_server(emb
     embedded.cli("grant", SESSION, member.email, "attendee")
 
     wait_until(lambda: not member.sock.connected, what="the socket closed after the role change")
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("multiprocess")

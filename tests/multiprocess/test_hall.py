@@ -198,3 +198,7 @@ def test_changes_asked_approval_and_publication_reach_people_on_the_other_proces
     finally:
         moderator.disconnect()
         attendee.disconnect()
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("multiprocess")

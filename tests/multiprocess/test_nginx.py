@@ -29,7 +29,10 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 POSITION = 1
 
 # The certificate is self-signed, made for the test.
-pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning"),
+    pytest.mark.xdist_group("multiprocess"),  # see pyproject.toml
+]
 
 
 def _require(program: str, package: str) -> None:

@@ -65,3 +65,7 @@ def test_a_process_stalled_between_reading_and_sending_a_tally_is_not_overtaken(
 
     tallies = [payload["counts"][str(CONTRIBUTION)] for payload in sent.events("tally")]
     assert tallies[-1] == [2, 0], tallies
+
+
+# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
+pytestmark = pytest.mark.xdist_group("multiprocess")
