@@ -3,8 +3,9 @@ question, accepts two, accepts the live suggested cluster of a new post with the
 edits and saves a synthesis whose #references become footnotes in the report.
 
 The question (the demo session's fifth) is shared with other browser tests: whatever they left there is
-hidden first, so that the suggestions only concern this test's contributions. The server runs with its
-default features (the sentence-embedding model in its worker). Every wait is a Playwright expectation.
+hidden (contributions) or deleted (clusters) first, so that the suggestions only concern this test's
+contributions. The server runs with its default features (the sentence-embedding model in its
+worker). Every wait is a Playwright expectation.
 """
 
 import re
@@ -51,6 +52,10 @@ def test_suggest_accept_live_suggestion_and_a_cited_draft(room, question_ids):
     mona = room("mona", position=POSITION)
     for cid in mona.evaluate("[...window.deliberateRoom.state.contributions.keys()]"):
         assert request(mona, "moderate", {"contribution_id": cid, "action": "hide"})["ok"]
+    # Clusters other tests made here too (tests/browser/test_clusters.py writes to this question).
+    for cluster_id in mona.evaluate("[...window.deliberateRoom.state.clusters.keys()]"):
+        assert request(mona, "cluster_delete", {"cluster_id": cluster_id})["ok"]
+    expect(mona.locator("#clusters li.cluster")).to_have_count(0, timeout=LIVE)
     ids = []
     for text in TEXTS:
         ack = request(
