@@ -21,3 +21,19 @@ def allow_attendees(app, demo_session):
     with app.app_context():
         db.session.get(PanelSession, demo_session.id).attendees_may_cluster = True
         db.session.commit()
+
+
+@pytest.fixture
+def moderator(make_member):
+    """The moderator of the API and draft tests, with an HTTP client and a joined socket below."""
+    return make_member("moderator", "Mod")
+
+
+@pytest.fixture
+def mod_http(login, moderator):
+    return login(moderator)
+
+
+@pytest.fixture
+def mod_sock(joined, moderator):
+    return joined(moderator)

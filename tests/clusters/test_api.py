@@ -38,21 +38,6 @@ def error(response):
 
 
 @pytest.fixture
-def moderator(make_member):
-    return make_member("moderator", "Mod")
-
-
-@pytest.fixture
-def mod_http(login, moderator):
-    return login(moderator)
-
-
-@pytest.fixture
-def mod_sock(joined, moderator):
-    return joined(moderator)
-
-
-@pytest.fixture
 def cluster(mod_sock, question):
     cluster_id = create(mod_sock, question, "Financement")
     mod_sock.get_received()

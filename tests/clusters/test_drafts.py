@@ -10,21 +10,6 @@ QUOTE = re.compile(r"“([^”]*)”\s*\(#(\d+)")
 
 
 @pytest.fixture
-def moderator(make_member):
-    return make_member("moderator", "Mod")
-
-
-@pytest.fixture
-def mod_http(login, moderator):
-    return login(moderator)
-
-
-@pytest.fixture
-def mod_sock(joined, moderator):
-    return joined(moderator)
-
-
-@pytest.fixture
 def theme(app, mod_sock, question):
     """A cluster of four contributions in three languages, with votes set as a room would leave them:
     ``loved`` is supported, ``split`` is contested; one contribution stays outside the cluster."""
