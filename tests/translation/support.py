@@ -1,6 +1,18 @@
 """Helpers of the translation tests."""
 
 
+class Tagging:
+    """A provider whose every translation names its target language: ``[es] original``."""
+
+    name = "fake"
+
+    def supports(self, source, target):
+        return source != target
+
+    def translate(self, texts, source, target):
+        return [f"[{target}] {t}" for t in texts]
+
+
 def translations_of(app, kind, object_id):
     """The stored rows of one text, by target language."""
     from deliberate.extensions import db

@@ -1,23 +1,12 @@
 """A moderator or rapporteur replaces the machine translation of a synthesis with a confirmed one."""
 
 import pytest
-
-
-class Fake:
-    """A provider whose every translation names its target language."""
-
-    name = "fake"
-
-    def supports(self, source, target):
-        return source != target
-
-    def translate(self, texts, source, target):
-        return [f"[{target}] {t}" for t in texts]
+from translation.support import Tagging
 
 
 @pytest.fixture
 def app_config():
-    return {"TRANSLATION_PROVIDER": Fake()}
+    return {"TRANSLATION_PROVIDER": Tagging()}
 
 
 SYNTHESIS = "Les participants veulent plus de transports publics."

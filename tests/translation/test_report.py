@@ -12,24 +12,15 @@ import docx
 import pypdf
 import pytest
 from reports.report_session import TEXTS
+from translation.support import Tagging
 
 FRENCH = TEXTS["c1"][2]  # a French contribution
 SPANISH = "En conjunto: el apoyo a las cooperativas."  # a rapporteur's own translation
 
 
-class Fake:
-    name = "fake"
-
-    def supports(self, source, target):
-        return source != target
-
-    def translate(self, texts, source, target):
-        return [f"[{target}] {t}" for t in texts]
-
-
 @pytest.fixture
 def app_config():
-    return {"TRANSLATION_PROVIDER": Fake()}
+    return {"TRANSLATION_PROVIDER": Tagging()}
 
 
 @pytest.fixture
