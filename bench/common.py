@@ -215,7 +215,16 @@ async def connect_all(
             client = socketio.AsyncClient(reconnection=False)
             for name, function in handlers.items():
                 client.on(name, (lambda f, i: lambda payload: f(i, payload))(function, index))
-            await client.connect(url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
+            for attempt in range(3):  # on a loaded machine a handshake can time out: try again
+                try:
+                    await client.connect(
+                        url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30
+                    )
+                    break
+                except socketio.exceptions.ConnectionError:
+                    if attempt == 2:
+                        raise
+                    await asyncio.sleep(1 + attempt)
             if join is not None:
                 ack = await client.call("join", join, timeout=60)
                 if not ack.get("ok"):

@@ -9,7 +9,8 @@ A fresh SQLite database is filled with bulk inserts: the demo session's question
 bench/suggestions.py), about 1% of them hidden, six clusters per question whose Markdown syntheses cite
 contributions, a question synthesis, and ``--votes`` votes in total by 300 participants (unique per person
 and contribution; 55% agree, 35% disagree, 10% withdrawn) with the contributions' agree/disagree counters
-equal to those votes.
+equal to those votes. Each question's opinion groups are then computed and stored once, as a live
+room's scheduler leaves them (``--opinion-groups stale`` stores none, so every report computes them).
 
 Then, in an application context, it times ``deliberate.reports.service.export`` for each format (median
 of ``--runs``), and as the baseline ``build_report`` alone, so each format's rendering share is the
@@ -83,6 +84,7 @@ def fill(app, code: str, user_ids: list[int], args: argparse.Namespace) -> dict:
 
     from deliberate.clusters.models import Cluster
     from deliberate.extensions import db
+    from deliberate.opinions import services as opinions
     from deliberate.rooms.models import Contribution, Vote
     from deliberate.sessions.models import PanelSession
 
@@ -166,6 +168,10 @@ def fill(app, code: str, user_ids: list[int], args: argparse.Namespace) -> dict:
                 + "; financing remains the main open point."
             )
             db.session.commit()
+            if args.opinion_groups == "stored":
+                # What a live room leaves behind: its scheduler stores the groups as the votes come in.
+                opinions.recompute(question.id)
+                db.session.commit()
             totals["contributions"] += len(ids)
             totals["votes"] += len(planned)
             totals["clusters"] += len(clusters)
@@ -250,6 +256,17 @@ def measure(
     return rows, suggest, base, len(texts)
 
 
+def add_opinion_groups_argument(parser: argparse.ArgumentParser) -> None:
+    """``--opinion-groups``, which ``fill`` reads (bench/stalls.py fills its session the same way)."""
+    parser.add_argument(
+        "--opinion-groups",
+        choices=("stored", "stale"),
+        default="stored",
+        help="stored: each question's opinion groups computed once after its votes, as a live room's "
+        "scheduler leaves them (the default); stale: none stored, so every report computes them",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=5)
@@ -260,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     parser.add_argument("--language", default="en", choices=("en", "fr", "es"))
     parser.add_argument("--seed", type=int, default=0)
+    add_opinion_groups_argument(parser)
     parser.add_argument(
         "--weasyprint", action="store_true", help="also time the old WeasyPrint PDF (pip install weasyprint)"
     )
@@ -288,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write(
         f"data      : {args.questions} questions, {totals['contributions']} contributions, "
         f"{totals['votes']} votes, {totals['clusters']} clusters, {PARTICIPANTS} participants "
-        f"(built in {prepared:.1f} s); language {args.language}; median of {args.runs} runs\n\n"
+        f"(built in {prepared:.1f} s); opinion groups {args.opinion_groups}; language {args.language}; "
+        f"median of {args.runs} runs\n\n"
     )
     build = rows[0][1]
     out.write(f"| {'what':<28} | {'median s':>9} | {'CPU s':>7} | {'rendering s':>11} | {'size':>10} |\n")

@@ -1,13 +1,16 @@
 """Fan-out: one poster, N receivers in one room; delivery latency and the server's CPU per delivery.
 
-    python bench/fanout.py --clients 1000 --rate 2 --seconds 20 --mode eventlet
-    python bench/fanout.py --clients 2000 --rate 2 --seconds 20 --mode eventlet --processes 2
+    python bench/fanout.py --clients 1000 --rates 2,10,50 --seconds 20 --mode eventlet
+    python bench/fanout.py --clients 2000 --rates 2 --seconds 20 --mode eventlet --processes 2
 
 One process: a fresh SQLite database (WAL, as in production), the Deliberate server (``deliberate serve``,
-one worker) and then, in the same run, the bare relay (bench/bare_relay.py, same async mode) get the
-SAME workload: N receivers join question 1, then one more client posts at a steady rate. Each post's
-text starts with its sequence number and the poster's ``perf_counter_ns``; receivers live in this
-same asyncio process, so a receiver's clock reading minus that stamp is the delivery latency.
+one worker), the bare Flask-SocketIO relay (bench/bare_relay.py, same async mode) and a bare Node
+socket.io 4 relay (bench/node_relay/, installed with ``npm ci`` on first use) get the SAME workload at
+each posting rate, one after the other in the same run: N receivers join question 1, then one more
+client posts at a steady rate. Each post's text starts with its sequence number and the poster's
+``perf_counter_ns``; receivers live in this same asyncio process, so a receiver's clock reading minus
+that stamp is the delivery latency. A receiver takes both ``contribution`` and ``contributions`` (the
+batch Deliberate sends to a busy room, see docs/API.md): every contribution of a batch is a delivery.
 
 Two processes: a fresh PostgreSQL database and an empty Redis database, two Deliberate servers sharing
 the Redis message queue, the receivers split evenly between them and the poster on the first one.
@@ -23,7 +26,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,8 +60,10 @@ FILLER = (
     "Cooperatives need patient capital, training for young people and fair access to public procurement "
     "if the social economy is to grow in our cities."
 )
-CPU_TARGET = 1.3  # Deliberate's server CPU per delivery / the bare relay's, at most
-P95_TARGET = 1.5  # Deliberate's delivery p95 / the bare relay's, at most
+CPU_TARGET = 1.3  # below the batching rate: Deliberate's server CPU per delivery / the bare relay's
+NODE_RATE = 10.0  # from this posting rate on, Deliberate's CPU per delivery must not exceed Node's
+P95_LIMIT_MS = 1000.0  # Deliberate's delivery p95, at every rate
+NODE_RELAY = REPO / "bench" / "node_relay"
 
 
 @dataclass
@@ -77,6 +84,7 @@ class Result:
     # Per message: latency of its first and of its last delivery. The first says how long the server
     # took to start the fan-out; last minus first is the fan-out's spread over the clients.
     first_ms: list[float] = field(default_factory=list)
+    frames: int = 0  # frames received: single contribution events plus batches
     last_ms: list[float] = field(default_factory=list)
 
     @property
@@ -96,6 +104,7 @@ async def workload(
     server_pids: list[int],
     settle: float,
     drain: float,
+    client: str = "python",
 ) -> Result:
     """Connect and join the receivers, post ``rate * seconds`` messages at a steady pace, wait for
     every delivery (or ``drain`` seconds), and account for it."""
@@ -107,11 +116,18 @@ async def workload(
     records: list[tuple[int, int, str]] = []
     append = records.append
     clock = time.perf_counter_ns
+    batches: list[int] = []  # size of each `contributions` frame received
 
     started = time.perf_counter()
     clients: list = []
     groups = len(receiver_urls)
     size = -(-receivers // groups)
+    node = None
+    if client == "node":
+        node = await NodeReceivers.start(
+            [(receiver_urls[i // size], cookie) for i, cookie in enumerate(receiver_cookies)], question_id
+        )
+        receiver_urls = []  # the Node process holds them all
     for group, url in enumerate(receiver_urls):
         offset = group * size
         cookies = receiver_cookies[offset : offset + size]
@@ -119,8 +135,17 @@ async def workload(
         def on_contribution(index: int, payload: dict, offset: int = offset) -> None:
             append((offset + index, clock(), payload["text"]))
 
+        def on_batch(index: int, payload: dict, offset: int = offset) -> None:
+            batches.append(len(payload["contributions"]))
+            now = clock()
+            for contribution in payload["contributions"]:
+                append((offset + index, now, contribution["text"]))
+
         clients += await connect_all(
-            url, cookies, {"contribution": on_contribution}, join={"question_id": question_id}
+            url,
+            cookies,
+            {"contribution": on_contribution, "contributions": on_batch},
+            join={"question_id": question_id, "batches": True},  # the relays ignore the flag
         )
     (poster,) = await connect_all(poster_url, [poster_cookie], {})
     result.connect_s = time.perf_counter() - started
@@ -136,6 +161,9 @@ async def workload(
         raise RuntimeError(f"{system}: warm-up post refused: {warm}")
     await asyncio.sleep(settle)
     records.clear()
+    batches.clear()
+    if node is not None:
+        await node.command("reset", "reset")
 
     acks: list[dict] = []
 
@@ -163,10 +191,17 @@ async def workload(
         tasks.append(asyncio.create_task(send(sequence)))
     await asyncio.gather(*tasks)
     expected = receivers * messages
+    if node is not None:
+        await node.command(f"drain {expected} {drain}", "done")
+        result.server_cpu_s = sum(cpu_seconds(pid) for pid in server_pids) - cpu_before
+        result.wall_s = time.perf_counter() - start
+        await disconnect_all([poster])
+        return node.result(result, acks, expected)
     deadline = time.perf_counter() + drain
     while len(records) < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.02)
     result.server_cpu_s = sum(cpu_seconds(pid) for pid in server_pids) - cpu_before
+    result.frames = len(records) - sum(batches) + len(batches)
     result.client_cpu_s = time.process_time() - client_before
     result.wall_s = time.perf_counter() - start
 
@@ -197,9 +232,69 @@ async def workload(
     return result
 
 
+class NodeReceivers:
+    """The receivers in one Node process (bench/node_relay/receivers.js, ``--client node``)."""
+
+    def __init__(self, process, folder: Path) -> None:
+        self.process, self.folder = process, folder
+
+    @classmethod
+    async def start(cls, targets: list[tuple[str, str]], question_id: int) -> NodeReceivers:
+        install_node_relay()
+        folder = Path(tempfile.mkdtemp(prefix="fanout-node-"))
+        (folder / "config.json").write_text(json.dumps({"question_id": question_id, "targets": targets}))
+        process = await asyncio.create_subprocess_exec(
+            "node",
+            str(NODE_RELAY / "receivers.js"),
+            str(folder / "config.json"),
+            str(folder / "out.json"),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        receivers = cls(process, folder)
+        await receivers.expect("ready", timeout=900)
+        return receivers
+
+    async def expect(self, word: str, timeout: float) -> None:
+        line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
+        if line.decode().strip() != word:
+            raise RuntimeError(f"node receivers said {line!r}, not {word!r}")
+
+    async def command(self, line: str, answer: str) -> None:
+        self.process.stdin.write(f"{line}\n".encode())
+        await self.process.stdin.drain()
+        await self.expect(answer, timeout=3600)
+
+    def result(self, result: Result, acks: list[dict], expected: int) -> Result:
+        data = json.loads((self.folder / "out.json").read_text())
+        shutil.rmtree(self.folder, ignore_errors=True)
+        result.failed_posts = sum(1 for ack in acks if not ack.get("ok"))
+        result.latencies_ms = data["latencies"]
+        result.deliveries = data["deliveries"]
+        result.duplicates = data["duplicates"]
+        result.missing = expected - data["deliveries"]
+        result.first_ms, result.last_ms = data["first"], data["last"]
+        result.frames = data["frames"]
+        result.client_cpu_s = data["cpuSeconds"]
+        return result
+
+
+def install_node_relay() -> None:
+    if not (NODE_RELAY / "node_modules" / "socket.io-client").is_dir():
+        print("node relay: npm ci (first use)", file=sys.stderr)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_RELAY, check=True)
+
+
 def bare_relay(port: int, mode: str, instance: Path):
     command = [sys.executable, str(REPO / "bench" / "bare_relay.py"), "--port", str(port), "--mode", mode]
     return server(command, port, {"DELIBERATE_ASYNC_MODE": mode}, instance / f"bare-{port}.log")
+
+
+def node_relay(port: int, instance: Path):
+    """The Node socket.io 4 relay, installed from its lock file into bench/node_relay the first time."""
+    install_node_relay()
+    command = ["node", str(NODE_RELAY / "server.js"), "--port", str(port)]
+    return server(command, port, {}, instance / f"node-{port}.log")
 
 
 def run_one_process(args: argparse.Namespace, instance: Path) -> list[Result]:
@@ -207,32 +302,43 @@ def run_one_process(args: argparse.Namespace, instance: Path) -> list[Result]:
     ids, question_id, _code = prepare(database_url, args.clients + 1, instance)
     poster_cookie, *cookies = [session_cookie(uid) for uid in ids]
     results = []
-    for system in args.systems:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        if system == "deliberate":
-            context = deliberate_server(port, database_url, instance, args.mode)
-        else:
-            context = bare_relay(port, args.mode, instance)
-        with context as process:
-            print(f"{system}: server pid {process.pid} on port {port}", file=sys.stderr)
-            results.append(
-                asyncio.run(
-                    workload(
-                        system,
-                        [url],
-                        cookies,
-                        url,
-                        poster_cookie,
-                        question_id,
-                        args.rate,
-                        args.seconds,
-                        [process.pid],
-                        args.settle,
-                        args.drain,
+    for rate in args.rates:
+        for system in args.systems:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            if system == "deliberate":
+                context = deliberate_server(port, database_url, instance, args.mode, extra=args.extra)
+            elif system == "node":
+                context = node_relay(port, instance)
+            else:
+                context = bare_relay(port, args.mode, instance)
+            with context as process:
+                print(f"{system} at {rate:g}/s: server pid {process.pid} on port {port}", file=sys.stderr)
+                if results:  # each row as soon as it is measured: a long run that fails keeps them
+                    line = results[-1]
+                    print(
+                        f"  done: {line.system} {line.rate:g}/s {line.cpu_us_per_delivery:.1f} µs/dlv, "
+                        f"{line.missing} missing, p95 {percentiles(line.latencies_ms)['p95']:.0f} ms",
+                        file=sys.stderr,
+                    )
+                results.append(
+                    asyncio.run(
+                        workload(
+                            system,
+                            [url],
+                            cookies,
+                            url,
+                            poster_cookie,
+                            question_id,
+                            rate,
+                            args.seconds,
+                            [process.pid],
+                            args.settle,
+                            args.drain,
+                            args.client,
+                        )
                     )
                 )
-            )
     return results
 
 
@@ -242,7 +348,9 @@ def run_two_processes(args: argparse.Namespace, instance: Path) -> list[Result]:
         poster_cookie, *cookies = [session_cookie(uid) for uid in ids]
         ports = [free_port(), free_port()]
         processes = [
-            stack.enter_context(deliberate_server(port, database_url, instance, args.mode, queue=queue))
+            stack.enter_context(
+                deliberate_server(port, database_url, instance, args.mode, queue=queue, extra=args.extra)
+            )
             for port in ports
         ]
         urls = [f"http://127.0.0.1:{port}" for port in ports]
@@ -256,11 +364,12 @@ def run_two_processes(args: argparse.Namespace, instance: Path) -> list[Result]:
                     urls[0],
                     poster_cookie,
                     question_id,
-                    args.rate,
+                    args.rates[0],
                     args.seconds,
                     [p.pid for p in processes],
                     args.settle,
                     args.drain,
+                    args.client,
                 )
             )
         ]
@@ -271,7 +380,7 @@ def report(results: list[Result], args: argparse.Namespace) -> bool:
         f"{'system':<22} {'clients':>7} {'rate/s':>6} {'msgs':>5} {'deliveries':>10} {'missing':>7} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'srv µs/dlv':>10} {'srv CPU s':>9} {'cli CPU s':>9}"
     )
-    print(f"\nFan-out, mode {args.mode}, {args.processes} process(es); {machine()}")
+    print(f"\nFan-out, mode {args.mode}, {args.processes} process(es); {machine()}; load {load()}")
     print(header)
     print("-" * len(header))
     ok = True
@@ -291,43 +400,72 @@ def report(results: list[Result], args: argparse.Namespace) -> bool:
         print(
             f"  per message, first delivery p50/p95 {first['p50']:.1f}/{first['p95']:.1f} ms, last delivery "
             f"p50/p95 {last['p50']:.1f}/{last['p95']:.1f} ms; connect+join {r.connect_s:.1f} s, "
-            f"posting+drain {r.wall_s:.1f} s"
+            f"posting+drain {r.wall_s:.1f} s; {r.frames} frames ({r.deliveries / max(r.frames, 1):.1f} "
+            f"contributions per frame)"
         )
-    by_name = {r.system: r for r in results}
-    if "deliberate" in by_name and "bare" in by_name:
-        ours, bare = by_name["deliberate"], by_name["bare"]
-        cpu_ratio = ours.cpu_us_per_delivery / bare.cpu_us_per_delivery
-        p95_ratio = percentiles(ours.latencies_ms)["p95"] / percentiles(bare.latencies_ms)["p95"]
-        for label, ratio, target in (
-            ("server CPU per delivery", cpu_ratio, CPU_TARGET),
-            ("delivery p95", p95_ratio, P95_TARGET),
-        ):
-            verdict = "PASS" if ratio <= target else "FAIL"
-            ok = ok and ratio <= target
-            print(f"Deliberate/bare {label}: {ratio:.2f} (target ≤ {target}) {verdict}")
+    print()
+    for rate in sorted({r.rate for r in results}):
+        by_name = {r.system: r for r in results if r.rate == rate}
+        ours = by_name.get("deliberate")
+        if ours is None:
+            continue
+        p95 = percentiles(ours.latencies_ms)["p95"]
+        checks = [(f"Deliberate delivery p95 {p95:.0f} ms (limit {P95_LIMIT_MS:.0f} ms)", p95 < P95_LIMIT_MS)]
+        for name, limit in (("bare", CPU_TARGET if rate < NODE_RATE else None), ("node", 1.0)):
+            other = by_name.get(name)
+            if other is None:
+                continue
+            ratio = ours.cpu_us_per_delivery / other.cpu_us_per_delivery
+            if limit is None or (name == "node" and rate < NODE_RATE):
+                print(f"  {rate:g}/s: Deliberate/{name} server CPU per delivery {ratio:.2f} (no target)")
+            else:
+                label = f"Deliberate/{name} server CPU per delivery {ratio:.2f} (target ≤ {limit})"
+                checks.append((label, ratio <= limit))
+        for label, passed in checks:
+            ok = ok and passed
+            print(f"  {rate:g}/s: {label} {'PASS' if passed else 'FAIL'}")
     print(f"No client missed a message: {'PASS' if all(not r.missing for r in results) else 'FAIL'}")
     return ok
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000, help="receivers (the poster is one more)")
-    parser.add_argument("--rate", type=float, default=2.0, help="posts per second")
+    parser.add_argument("--rates", default="2,10,50", help="posting rates per second, comma-separated")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to post")
     parser.add_argument("--mode", choices=("eventlet", "gevent"), default="eventlet")
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
     parser.add_argument(
         "--systems",
-        default="deliberate,bare",
-        help="one process only: which servers to run, in order (deliberate, bare)",
+        default="deliberate,bare,node",
+        help="one process only: which servers to run at each rate, in order (deliberate, bare, node)",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an extra setting for the Deliberate server(s), e.g. DELIBERATE_BATCH_POSTS_PER_S=0",
     )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds between the joins and the posts")
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait for late deliveries")
+    parser.add_argument(
+        "--client",
+        choices=("python", "node"),
+        default="python",
+        help="the receivers: asyncio clients in this process, or socket.io-client in one Node process",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the instance folder (server logs)")
     args = parser.parse_args()
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    if not set(args.systems) <= {"deliberate", "bare"}:
-        parser.error("--systems takes deliberate and/or bare")
+    if not set(args.systems) <= {"deliberate", "bare", "node"}:
+        parser.error("--systems takes deliberate, bare and/or node")
+    args.rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    args.extra = dict(item.split("=", 1) for item in args.env)
 
     # One socket per client here and in the servers (which inherit this limit): 1,000 clients and
     # more need more than the usual 1,024 descriptors.

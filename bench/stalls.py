@@ -48,7 +48,7 @@ from common import (  # noqa: E402
     prepare,
     session_cookie,
 )
-from exports import PARTICIPANTS, fill, make_app  # noqa: E402
+from exports import PARTICIPANTS, add_opinion_groups_argument, fill, make_app  # noqa: E402
 
 TARGET_MS = 100.0
 
@@ -253,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=float, default=2.0, help="seconds of baseline before each operation")
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent"))
     parser.add_argument("--seed", type=int, default=0)
+    add_opinion_groups_argument(parser)
     parser.add_argument("--only", nargs="+", help="only the operations whose name contains one of these")
     parser.add_argument("--keep", action="store_true", help="print the server log's path and keep it")
     args = parser.parse_args(argv)

@@ -3,6 +3,14 @@
 Run from a checkout (full size, on a quiet machine)::
 
     python bench/vote_storm.py --clients 1000 --rate 200 --seconds 20 --contributions 20
+    python bench/vote_storm.py --rates 200,500,1000 --seconds 10 --compare --database postgresql
+
+``--compare`` runs every storm twice in the same run, first on the vote path as it was before issue 16
+and then on the current one, and prints the server's CPU per acknowledged vote side by side. The
+"before" server runs the checkout given with ``--baseline`` (e.g. ``git archive <commit> | tar -x -C
+DIR``, the commit before the change); without it, this checkout with
+``DELIBERATE_SOCKET_IDENTITY_CACHE=0`` (the person and their registration loaded on every vote, the
+newer statements kept).
 
 A fresh SQLite database gets ``--clients`` attendees; one of them posts ``--contributions`` contributions,
 then every client joins question 1 and the votes are spread over the clients at ``--rate`` votes per
@@ -22,7 +30,6 @@ import argparse
 import asyncio
 import json
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -33,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
+    REPO,
     connect_all,
     cpu_seconds,
     deliberate_server,
@@ -40,6 +48,7 @@ from common import (  # noqa: E402
     free_port,
     machine,
     percentiles,
+    postgres_database,
     prepare,
     session_cookie,
 )
@@ -97,14 +106,24 @@ def expected_counts(latest: list[dict[int, int]], contribution_ids: list[int]) -
     return {cid: (a, d) for cid, (a, d) in counts.items()}
 
 
-def other_question(database: Path, question_id: int) -> int:
+def other_question(database_url: str, question_id: int) -> int:
     """Another question of the same session, for the ``leave`` probes that must not touch question 1."""
-    with sqlite3.connect(database) as connection:
-        row = connection.execute(
-            "SELECT id FROM questions WHERE session_id = (SELECT session_id FROM questions WHERE id = ?) "
-            "AND id != ? ORDER BY id LIMIT 1",
-            (question_id, question_id),
-        ).fetchone()
+    from sqlalchemy import create_engine, text
+
+    from deliberate.database import normalise_url
+
+    engine = create_engine(normalise_url(database_url))
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT id FROM questions WHERE session_id = (SELECT session_id FROM questions "
+                    "WHERE id = :q) AND id != :q ORDER BY id LIMIT 1"
+                ),
+                {"q": question_id},
+            ).fetchone()
+    finally:
+        engine.dispose()
     return int(row[0])
 
 
@@ -294,7 +313,7 @@ def report(args: argparse.Namespace, r: dict) -> bool:
     out.write(f"machine                  : {machine()}\n")
     out.write(
         f"run                      : {args.clients} clients, {args.rate:g} votes/s for {args.seconds:g} s, "
-        f"{args.contributions} contributions, mode {args.mode}, SQLite\n"
+        f"{args.contributions} contributions, mode {args.mode}, {args.database}, {r['variant']}\n"
     )
     out.write(f"connect + join           : {r['connect_seconds']:.1f} s for {args.clients} clients\n")
     out.write(
@@ -319,7 +338,10 @@ def report(args: argparse.Namespace, r: dict) -> bool:
         f"client loop lag          : p50 {ms(lags['p50'])}, p99 {ms(lags['p99'])} "
         f"(clients share this machine; large values mean the clients, not the server, add latency)\n"
     )
-    out.write(f"server CPU during storm  : {r['cpu_storm']:.1f} s over {r['window']:.1f} s\n")
+    out.write(
+        f"server CPU during storm  : {r['cpu_storm']:.1f} s over {r['window']:.1f} s, "
+        f"{cpu_per_vote(r):.2f} ms per acked vote\n"
+    )
     out.write(
         f"final tally seen by all  : {ms(r['convergence'])} after the last vote was sent"
         f" ({r['unconverged']} clients never saw the final counts)\n"
@@ -353,32 +375,95 @@ def report(args: argparse.Namespace, r: dict) -> bool:
     return all(ok for _, ok in checks)
 
 
+def cpu_per_vote(r: dict) -> float:
+    acked = len(r["storm"].vote_latencies)
+    return r["cpu_storm"] * 1000 / acked if acked else float("nan")
+
+
+VARIANTS = ("before", "current")
+
+
+def storm(args: argparse.Namespace, variant: str, database_url: str, instance: Path) -> dict:
+    ids, question_id, _code = prepare(database_url, args.clients, instance)
+    probe_q = other_question(database_url, question_id)
+    port = free_port()
+    extra, source = {}, REPO
+    if variant == "before":
+        if args.baseline:
+            source = Path(args.baseline).resolve()
+        else:
+            extra = {"DELIBERATE_SOCKET_IDENTITY_CACHE": "0"}
+    with deliberate_server(port, database_url, instance, args.mode, extra=extra, source=source) as process:
+        try:
+            url = f"http://127.0.0.1:{port}"
+            result = asyncio.run(run(args, url, process.pid, ids, question_id, probe_q))
+        except Exception:
+            log = (instance / f"server-{port}.log").read_text(errors="replace").splitlines()
+            print("\n".join(["server log, last lines:", *log[-40:]]), file=sys.stderr)
+            raise
+    result["variant"] = variant
+    result["rate"] = args.rate
+    return result
+
+
+def summary(args: argparse.Namespace, results: list[dict]) -> None:
+    print(f"\nVote storm, {args.clients} clients, {args.database}, mode {args.mode}; load {load()}")
+    header = (
+        f"{'variant':<16} {'rate/s':>6} {'acked':>6} {'ack/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'CPU ms/vote':>11} {'lost':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        votes = percentiles(r["storm"].vote_latencies)
+        acked = len(r["storm"].vote_latencies)
+        lost = len(r["storm"].failed) + len(r["wrong_counts"])
+        print(
+            f"{r['variant']:<16} {r['rate']:>6g} {acked:>6} {acked / r['window']:>6.0f} "
+            f"{votes['p50'] * 1000:>7.1f} {votes['p95'] * 1000:>7.1f} {votes['p99'] * 1000:>7.1f} "
+            f"{cpu_per_vote(r):>11.2f} {lost:>5}"
+        )
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=200.0, help="votes per second, all clients together")
+    parser.add_argument("--rates", default=None, help="several rates, comma-separated (overrides --rate)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the storm")
     parser.add_argument("--contributions", type=int, default=20)
     parser.add_argument("--mode", default="eventlet", choices=("eventlet", "gevent", "threading"))
+    parser.add_argument("--database", default="sqlite", choices=("sqlite", "postgresql"))
+    parser.add_argument("--compare", action="store_true", help="also run the vote path before issue 16")
+    parser.add_argument("--baseline", default=None, help="with --compare: a checkout of the commit before")
     parser.add_argument("--probe-rate", type=float, default=10.0, help="baseline round trips per second")
     parser.add_argument("--idle-probes", type=int, default=200, help="baseline round trips before the storm")
     parser.add_argument("--ack-timeout", type=float, default=30.0)
     parser.add_argument("--settle", type=float, default=10.0, help="longest wait for the final tally, s")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    rates = [float(r) for r in args.rates.split(",")] if args.rates else [args.rate]
+    variants = list(VARIANTS) if args.compare else ["current"]
 
-    with tempfile.TemporaryDirectory(prefix="vote-storm-") as tmp:
-        instance = Path(tmp)
-        database = instance / "storm.sqlite3"
-        url = f"sqlite:///{database}"
-        ids, question_id, _code = prepare(url, args.clients, instance)
-        probe_q = other_question(database, question_id)
-        port = free_port()
-        with deliberate_server(port, url, instance, args.mode) as process:
-            result = asyncio.run(
-                run(args, f"http://127.0.0.1:{port}", process.pid, ids, question_id, probe_q)
-            )
-    return 0 if report(args, result) else 1
+    ok, results = True, []
+    for rate in rates:
+        args.rate = rate
+        for variant in variants:
+            with tempfile.TemporaryDirectory(prefix="vote-storm-") as tmp:
+                instance = Path(tmp)
+                if args.database == "postgresql":
+                    with postgres_database() as url:
+                        result = storm(args, variant, url, instance)
+                else:
+                    result = storm(args, variant, f"sqlite:///{instance / 'storm.sqlite3'}", instance)
+            ok = report(args, result) and ok
+            results.append(result)
+    summary(args, results)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

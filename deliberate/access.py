@@ -51,9 +51,15 @@ def require_role(
         raise forbidden(_("Register for this session first."))
     if allowed is not None and role not in allowed:
         raise forbidden()
-    if _writing() and _archived(session):
-        raise DomainError("archived", _("This session is archived: it can be read, not changed."))
+    if _writing():
+        refuse_if_archived(_archived(session))
     return role
+
+
+def refuse_if_archived(archived: bool) -> None:
+    """An archived session is read-only: every write is refused with the same answer."""
+    if archived:
+        raise DomainError("archived", _("This session is archived: it can be read, not changed."))
 
 
 def _writing() -> bool:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -75,3 +75,17 @@ def handle_http_error(error: HTTPException):
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def file_response(data: bytes, media_type: str, filename: str, inline: bool = False) -> Response:
+    """A file to download (or, ``inline``, to show), never sniffed into another type by the browser."""
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        data,
+        # content_type, not mimetype: Werkzeug appends a second "; charset=utf-8" to a text mimetype.
+        content_type=media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

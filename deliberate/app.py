@@ -10,10 +10,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from deliberate import api as api_errors
-from deliberate import translation, webdefences
+from deliberate import formatting, translation, webdefences
 from deliberate.config import load_config
-from deliberate.database import engine_options, init_database, normalise_url, retrying
-from deliberate.errors import DomainError
+from deliberate.database import engine_options, init_database, normalise_url, retrying, roll_back_quietly
+from deliberate.errors import DomainError, outage_types, unavailable
 from deliberate.extensions import babel, csrf, db, limiter, login_manager, socketio
 from deliberate.i18n import LANGUAGE_NAMES, current_language, select_locale
 from deliberate.paths import resource_dir
@@ -58,6 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
+        drain = app.extensions.get("deliberate.drain")
+        if drain is not None and drain.draining:
+            return jsonify({"status": "draining"}), 503
         return jsonify({"status": "ok"})
 
     return app
@@ -70,8 +73,8 @@ def _init_socketio(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode=app.config.get("ASYNC_MODE") or asyncmode.MODE,
-        message_queue=app.config["MESSAGE_QUEUE"],
-        channel=realtime_setup.message_channel(app.config["MESSAGE_QUEUE"]),
+        # Always given (None without a queue): the shared extension keeps its options between apps.
+        client_manager=realtime_setup.client_manager(app),
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
         max_http_buffer_size=app.config["MAX_HTTP_BUFFER_SIZE"],
         # Handlers read the login from the cookie on every event; they never write the session.
@@ -130,6 +133,18 @@ def _register_error_handlers(app: Flask) -> None:
             return api_errors.error_response("forbidden", api_errors.csrf_message(), 403)
         return render_template("error.html", status=400, message=api_errors.csrf_message()), 400
 
+    def outage(error: Exception):
+        app.logger.warning("%s %s: %s", request.method, request.path, error)
+        roll_back_quietly()
+        refusal = unavailable()
+        if api_errors.wants_json():
+            return api_errors.handle_domain_error(refusal)
+        return render_template("error.html", status=503, message=refusal.message), 503
+
+    # A database or Redis that cannot be reached: 503 `unavailable` (retry), not a 500.
+    for kind in outage_types():
+        app.register_error_handler(kind, outage)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if api_errors.wants_json():
@@ -157,11 +172,21 @@ def _register_template_helpers(app: Flask) -> None:
 
         if api_errors.wants_json():
             return api_errors.error_response("unauthenticated", _("Log in first."), 401)
-        return redirect(url_for("accounts.login", next=request.full_path))
+        # The language asked for goes along: the redirect translated nothing, so it was not remembered.
+        return redirect(url_for("accounts.login", next=request.full_path, lang=request.args.get("lang")))
+
+    formatting.install(app)
 
     @app.context_processor
     def template_globals():
-        from deliberate.labels import action_names, change_names, detail_names, role_names, status_names
+        from deliberate.labels import (
+            action_names,
+            audit_details,
+            change_names,
+            detail_names,
+            role_names,
+            status_names,
+        )
 
         return {
             "language": current_language(),
@@ -171,5 +196,6 @@ def _register_template_helpers(app: Flask) -> None:
             "status_names": status_names(),
             "change_names": change_names(),
             "action_names": action_names(),
+            "audit_details": audit_details,
             "has_rooms": "rooms" in app.blueprints,
         }

@@ -6,11 +6,14 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask
 
 from deliberate.errors import DomainError
+
+T = TypeVar("T")
 
 
 def _app(serving: bool = False, **config) -> Flask:
@@ -20,6 +23,24 @@ def _app(serving: bool = False, **config) -> Flask:
     app = create_app(config if serving else {"ASYNC_MODE": "threading", **config})
     upgrade(app)
     return app
+
+
+def _committed(work: Callable[[], T]) -> T:
+    """``work`` and its commit, in the command's application context; run again when SQLite refused
+    the transaction as stale: a server or worker on the same file committed between the command's
+    first read and its first write (SQLITE_BUSY_SNAPSHOT, "database is locked" at once, which no
+    busy timeout waits out). ``create_user`` hashes a password (about 100 ms) in just that gap."""
+    import time
+
+    from deliberate.database import retrying
+    from deliberate.extensions import db
+
+    def unit() -> T:
+        result = work()
+        db.session.commit()
+        return result
+
+    return retrying(unit, time.sleep)
 
 
 def fails_cleanly(command: Callable) -> Callable:
@@ -99,19 +120,60 @@ def serve(host: str, port: int, demo: bool) -> None:
     running = socketio.server.eio.async_mode
     patched = ", sockets patched" if asyncmode.socket_patched() else ""
     click.echo(f"Deliberate on http://{host}:{port}/ ({running}{patched})", err=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    drain = _drain_on_sigterm(app, port)
+    # The disconnect poll (and with Redis the sockets' heartbeat and the balance rounds) from the start,
+    # not from the first connection: a process just restarted must say at once that it holds nobody.
+    app.extensions["deliberate.connections"].start_polling(
+        app, socketio, app.config["DISCONNECT_POLL_SECONDS"]
+    )
+    try:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    except OSError:
+        if not drain.draining:
+            raise  # the listener was shut by the drain: it ends the process itself
+    drain.finished.wait()
+
+
+def _drain_on_sigterm(app, port: int):
+    """SIGTERM drains (realtime/drain.py) for DELIBERATE_DRAIN_SECONDS at most; a second one exits."""
+    import logging
+    import signal
+
+    from deliberate.extensions import socketio
+    from deliberate.realtime.drain import Drain
+
+    drain = Drain(app.config["DRAIN_SECONDS"])
+    app.extensions["deliberate.drain"] = drain
+
+    def leave() -> None:
+        logging.shutdown()
+        os._exit(0)
+
+    def drained() -> None:
+        # The tallies this process took from the store but has not sent yet go out before it exits.
+        broadcaster = app.extensions.get("deliberate.broadcaster")
+        if broadcaster is not None:
+            broadcaster.stop(socketio)
+        leave()
+
+    def terminated(_signal, _frame) -> None:
+        if drain.draining:
+            leave()
+        click.echo("SIGTERM: draining", err=True)
+        drain.begin(port, socketio, drained)
+
+    signal.signal(signal.SIGTERM, terminated)
+    return drain
 
 
 @cli.command()
 @fails_cleanly
 def demo() -> None:
     """Create the demo session uclg-1-3-2 (does nothing if it exists)."""
-    from deliberate.extensions import db
     from deliberate.sessions.demo import ensure_demo
 
     with _app().app_context():
-        session, created = ensure_demo()
-        db.session.commit()
+        session, created = _committed(ensure_demo)
         click.echo(f"{'Created' if created else 'Already there:'} session {session.code}")
 
 
@@ -129,11 +191,9 @@ def user() -> None:
 def user_add(email: str, name: str, password: str, organiser: bool) -> None:
     """Create an account."""
     from deliberate.accounts.services import create_user
-    from deliberate.extensions import db
 
     with _app().app_context():
-        account = create_user(email, name, password, organiser=organiser)
-        db.session.commit()
+        account = _committed(lambda: create_user(email, name, password, organiser=organiser))
         click.echo(f"Created {'organiser' if organiser else 'account'} {account.email}")
 
 
@@ -145,14 +205,16 @@ def user_verify(email: str) -> None:
     from deliberate.accounts.services import find_by_email
     from deliberate.dbtypes import utcnow
     from deliberate.errors import not_found
-    from deliberate.extensions import db
 
-    with _app().app_context():
+    def verify():
         account = find_by_email(email)
         if account is None:
             raise not_found(f"No account with the e-mail address {email}.")
         account.email_verified_at = account.email_verified_at or utcnow()
-        db.session.commit()
+        return account
+
+    with _app().app_context():
+        account = _committed(verify)
         click.echo(f"Verified {account.email}")
 
 
@@ -165,20 +227,23 @@ def grant(session_code: str, email: str, role: str) -> None:
     """Give EMAIL the ROLE (attendee, panelist, moderator, rapporteur) in a session."""
     from deliberate.accounts.services import find_by_email
     from deliberate.errors import not_found
-    from deliberate.extensions import db
     from deliberate.sessions.models import ROLES
     from deliberate.sessions.services import get_session
     from deliberate.sessions.services import grant as grant_role
 
     if role not in ROLES:
         raise DomainError("invalid", f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
-    with _app().app_context():
+
+    def give():
         session = get_session(session_code)
         account = find_by_email(email)
         if account is None:
             raise not_found(f"no account with e-mail address {email!r}")
         grant_role(session, account, role, actor=None)
-        db.session.commit()
+        return session, account
+
+    with _app().app_context():
+        session, account = _committed(give)
         click.echo(f"{account.email} is now {role} in {session.code}")
 
 
@@ -191,11 +256,10 @@ def exclude(session_code: str, email: str, readmit: bool) -> None:
     """Exclude EMAIL from a session (their sockets close, they cannot register again), or readmit."""
     from deliberate.accounts.services import find_by_email
     from deliberate.errors import not_found
-    from deliberate.extensions import db
     from deliberate.sessions import exclusions
     from deliberate.sessions.services import get_session
 
-    with _app().app_context():
+    def decide():
         session = get_session(session_code)
         account = find_by_email(email)
         if account is None:
@@ -204,7 +268,10 @@ def exclude(session_code: str, email: str, readmit: bool) -> None:
             exclusions.readmit(session, account, actor=None)
         else:
             exclusions.exclude(session, account, actor=None)
-        db.session.commit()
+        return session, account
+
+    with _app().app_context():
+        session, account = _committed(decide)
         click.echo(f"{account.email} is {'readmitted to' if readmit else 'excluded from'} {session.code}")
 
 
@@ -256,9 +323,11 @@ def worker(burst: bool, local: bool) -> None:
             "as for `deliberate serve`",
         )
     from deliberate.jobs.queue import QueuePublisher, work
-    from deliberate.realtime.setup import message_channel
+    from deliberate.realtime.setup import message_channel, publish_through
 
-    app = _app(PUBLISHER=QueuePublisher(events, message_channel(events)))
+    publisher = QueuePublisher(events, message_channel(events))
+    app = _app(PUBLISHER=publisher)
+    publish_through(app, publisher)
     click.echo(f"Deliberate worker on {url}", err=True)
     work(app, url, burst=burst)
 
@@ -270,14 +339,15 @@ def worker(burst: bool, local: bool) -> None:
 @fails_cleanly
 def import_polis(directory: Path, session_code: str, position: int) -> None:
     """Import a Pol.is open-data export (comments.csv, votes.csv) into question POSITION."""
-    from deliberate.extensions import db
     from deliberate.polis.importer import import_conversation
     from deliberate.sessions.services import get_session
 
-    with _app().app_context():
+    def imported():
         session = get_session(session_code)
-        result = import_conversation(directory, session, position)
-        db.session.commit()
+        return session, import_conversation(directory, session, position)
+
+    with _app().app_context():
+        session, result = _committed(imported)
         click.echo(
             f"Imported {result.contributions} contributions ({result.hidden} hidden), "
             f"{result.participants} participants and {result.votes} votes into {session.code} "

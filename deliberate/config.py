@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("en", "fr", "es")
+# How passwords are hashed unless DELIBERATE_PASSWORD_HASH says otherwise (werkzeug's notation).
+DEFAULT_PASSWORD_HASH = "scrypt"
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -66,6 +68,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Throttles (Flask-Limiter notation, "N/second|minute|hour", several joined by ";").
         # Per IP address they are generous, since a venue's hall shares one; per account they are tight
         # but short, so that someone else's failed attempts lock a real person out for a minute at most.
+        # How new passwords are hashed (werkzeug's notation): scrypt takes a core ~100 ms per hash.
+        "PASSWORD_HASH": os.environ.get("DELIBERATE_PASSWORD_HASH") or DEFAULT_PASSWORD_HASH,
         "RATE_LOGIN_IP": os.environ.get("DELIBERATE_RATE_LOGIN_IP") or "60/minute",
         "RATE_LOGIN_ACCOUNT": os.environ.get("DELIBERATE_RATE_LOGIN_ACCOUNT") or "5/minute",
         "RATE_SIGNUP_IP": os.environ.get("DELIBERATE_RATE_SIGNUP_IP") or "30/minute;300/hour",
@@ -75,8 +79,30 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATE_CONNECTS": os.environ.get("DELIBERATE_RATE_CONNECTS") or "5/second;60/minute",
         "RATELIMIT_STORAGE_URI": os.environ.get("DELIBERATE_MESSAGE_QUEUE") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: the throttles count per process rather than refusing every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        # SIGTERM: how long a server finishes its running events and waits for its sockets to go.
+        "DRAIN_SECONDS": _float("DELIBERATE_DRAIN_SECONDS", 10.0),
+        # How often a process holding more than its share of sockets asks a few to reconnect (seconds).
+        "BALANCE_SECONDS": _float("DELIBERATE_BALANCE_SECONDS", 5.0),
+        # Connections to Redis per process (a burst of sockets closing waits for one, never fails).
+        "REDIS_POOL": _int("DELIBERATE_REDIS_POOL", 50),
+        # A process that dies stops vouching for its sockets; they leave presence after this long.
+        "PRESENCE_TTL_SECONDS": _float("DELIBERATE_PRESENCE_TTL_SECONDS", 4.0),
         # Tallies and presence reach a room at most once per this many milliseconds.
         "BROADCAST_INTERVAL_MS": _int("DELIBERATE_BROADCAST_INTERVAL_MS", 250),
+        # Above this many contribution events per second in a room, the sockets that asked for batches
+        # get them as one `contributions` frame per broadcast interval (0: never batch).
+        "BATCH_POSTS_PER_S": _int("DELIBERATE_BATCH_POSTS_PER_S", 5),
+        # ...and at most one batch per room per this many milliseconds (2 frames a second).
+        "BATCH_INTERVAL_MS": _int("DELIBERATE_BATCH_INTERVAL_MS", 500),
+        # A socket remembers who it is and its role per session (realtime/identity.py) for its votes;
+        # 0 loads both from the database on every vote, as before (a baseline for bench/vote_storm.py).
+        "SOCKET_IDENTITY_CACHE": bool(_int("DELIBERATE_SOCKET_IDENTITY_CACHE", 1)),
+        # Votes arriving within this many milliseconds share one transaction, each acknowledged after
+        # its commit (deliberate/group_commit.py); 0: one transaction per vote.
+        "GROUP_COMMIT_MS": _float("DELIBERATE_GROUP_COMMIT_MS", 2.0),
         # Jobs: the Redis queue (RQ) run by `deliberate worker`, else the pool `serve` starts itself.
         "JOB_QUEUE": os.environ.get("DELIBERATE_JOB_QUEUE") or None,
         "JOB_WORKERS": _int("DELIBERATE_JOB_WORKERS", max(1, (os.cpu_count() or 2) // 2)),

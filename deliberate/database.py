@@ -39,7 +39,13 @@ def normalise_url(url: str) -> str:
 
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 10, "check_same_thread": False}}
+        # Connections kept open for a busy loop's events: with SQLAlchemy's default (5, closing any
+        # overflow connection on return) a busy room opened new ones all the time, PRAGMAs and all.
+        return {
+            "connect_args": {"timeout": 10, "check_same_thread": False},
+            "pool_size": 20,
+            "max_overflow": 40,
+        }
     return {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
 
 
@@ -66,9 +72,13 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Whether the database refused a transaction only because another one got in first."""
+    """Whether the database refused a transaction only because another one got in first, or lost the
+    connection it ran on (a restarted server, ``pg_terminate_backend``): running it again on a fresh
+    connection is safe as long as nothing of it was committed."""
     if not isinstance(error, DBAPIError):
         return False
+    if error.connection_invalidated:
+        return True
     original = error.orig
     code = getattr(original, "sqlite_errorcode", None)
     if code is not None:
@@ -108,6 +118,16 @@ def retrying(unit: Callable[[], T], pause: Callable[[float], object]) -> T:
             db.session.rollback()
             pause(0.005 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def roll_back_quietly() -> None:
+    """Roll back what a failed request or event left, if anything: a rollback that fails too (its
+    connection is gone) must not take the answer with it."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback after a failure failed too", exc_info=True)
+        db.session.remove()
 
 
 def init_database(app: Flask) -> None:

@@ -18,7 +18,13 @@ HTTP_STATUS = {
     "closed": 409,
     # The session is archived: read-only for everyone (organisers can unarchive it).
     "archived": 409,
+    # Nothing was stored: the database or Redis could not be reached. The same request, sent again
+    # (a post with its client_id), is safe and may well succeed a moment later.
+    "unavailable": 503,
 }
+
+# Codes a client retries by itself, with the same payload.
+RETRYABLE = ("unavailable",)
 
 
 class DomainError(Exception):
@@ -36,6 +42,10 @@ class DomainError(Exception):
         return {"code": self.code, "message": self.message}
 
 
+def unavailable() -> DomainError:
+    return DomainError("unavailable", _("The server is busy or recovering: try again in a moment."))
+
+
 def invalid(message: str) -> DomainError:
     return DomainError("invalid", message)
 
@@ -46,3 +56,26 @@ def not_found(message: str) -> DomainError:
 
 def forbidden(message: str | None = None) -> DomainError:
     return DomainError("forbidden", message or _("You may not do that in this session."))
+
+
+def outage_types() -> tuple[type[BaseException], ...]:
+    """Errors that say a service (the database, Redis) could not be reached or refused for now,
+    rather than that the request was wrong: they are answered ``unavailable``, which clients retry."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy import exc
+
+    return (
+        RedisConnectionError,
+        RedisTimeoutError,
+        exc.OperationalError,
+        exc.InterfaceError,
+        exc.DisconnectionError,
+        exc.TimeoutError,
+    )
+
+
+def is_outage(error: BaseException) -> bool:
+    from deliberate.database import is_transient
+
+    return isinstance(error, outage_types()) or is_transient(error)

@@ -109,3 +109,39 @@ def field_names() -> dict[str, str]:
 
 def field_name(field: str) -> str:
     return field_names().get(field, field)
+
+
+def audit_details(detail: dict) -> list[str]:
+    """An audit entry's details as the reader reads them ("Rôle : Modérateur"): fields by their
+    translated names, coded values (roles, languages, who closed a question) by theirs."""
+    from deliberate.i18n import language_name
+
+    names = {
+        **field_names(),
+        "question": _("Question"),
+        "cluster": _("Cluster"),
+        "into": _("Merged into"),
+        "by": _("Closed by"),
+        "code": _("Session code"),
+    }
+    values = {"role": role_names(), "by": {"countdown": _("the countdown")}}
+    shown = []
+    for key, value in detail.items():
+        if key == "language":
+            value = language_name(str(value))
+        elif key == "section":
+            value = section_name(str(value))
+        else:
+            value = values.get(key, {}).get(value, value)
+        shown.append(_("%(name)s: %(value)s", name=names.get(key, key), value=value))
+    return shown
+
+
+def section_name(section: str) -> str:
+    """A report section's key ("question-2", "cluster-7", "session") as a reader reads it."""
+    kind, _dash, number = section.partition("-")
+    if kind == "question":
+        return _("Question %(n)s", n=number)
+    if kind == "cluster":
+        return _("Cluster %(n)s", n=number)
+    return _("Session") if kind == "session" else section

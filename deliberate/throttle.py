@@ -9,8 +9,10 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
-from deliberate.errors import DomainError
+from deliberate.errors import DomainError, is_outage
 from deliberate.extensions import limiter
 
 
@@ -34,10 +36,21 @@ def account_key() -> str:
     return f"account:{str(email or '').strip().lower()[:254]}:{request.remote_addr}"
 
 
+# While Redis is unreachable, socket events count in this process's memory (as routes do, through
+# Flask-Limiter's in-memory fallback): a throttle must not refuse everyone, nor let anyone through.
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+
+
 def hit(config_name: str, scope: str, key: object) -> None:
     """Count one ``scope`` action for ``key`` (socket events), or raise ``rate_limited``."""
     if not limiter.enabled:
         return
     for item in parse_many(current_app.config[config_name]):
-        if not limiter.limiter.hit(item, scope, str(key)):
+        try:
+            allowed = limiter.limiter.hit(item, scope, str(key))
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            allowed = _fallback.hit(item, scope, str(key))
+        if not allowed:
             raise DomainError("rate_limited", _("Too many at once: try again in a moment."))

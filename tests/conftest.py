@@ -28,6 +28,53 @@ from deliberate.realtime.publisher import RecordingPublisher  # noqa: E402
 PASSWORD = "correct horse"
 
 
+# Suites that start real servers and a browser each run on one worker, in file order: each shares
+# session-wide servers (and the browser suite a browser) between its files. The other workers run the
+# in-process tests meanwhile, file by file.
+SERVER_SUITES = ("tests/browser/", "tests/multiprocess/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker more than cores, at least three: the two server suites spend much of
+    their time waiting for their servers and browser, and the in-process files fill that time."""
+    return max(3, (os.cpu_count() or 1) + 1)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist spreads whole files over its workers, and each of SERVER_SUITES as one unit.
+
+    (xdist's own --dist=loadgroup does not keep a group on one worker under pytest 9.2: it renames
+    Item._nodeid, which pytest 9.2 no longer reads.)
+    """
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for suite in SERVER_SUITES:
+                if nodeid.startswith(suite):
+                    return suite
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
+
+
+def pytest_configure(config):
+    """Each pytest-xdist worker gets a Redis server of its own (see tests/services.py)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from services import start_private_redis
+
+        config._private_redis = start_private_redis()
+
+
+def pytest_unconfigure(config):
+    server = getattr(config, "_private_redis", None)
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     """One migrated database, copied for each test: migrating once keeps the suite fast."""
@@ -61,6 +108,9 @@ def make_config(folder, url, **extra):
         # Posting embeds each contribution in an (inline) job; the tests of the suggested themes turn
         # the model on (tests/clusters/test_themes_service.py), the others keep the n-gram fallback.
         "EMBEDDINGS": "off",
+        # A one-round hash: the suite creates thousands of accounts, and scrypt took a core ~100 ms for
+        # each (half the in-process suite's time). tests/accounts/test_passwords.py checks the default.
+        "PASSWORD_HASH": "pbkdf2:sha256:1",
         **extra,
     }
 
@@ -108,10 +158,22 @@ def database_url(request, tmp_path, migrated_template, database_backend):
     drop_postgres_database(url)
 
 
+def stop_background(application) -> None:
+    """End the loop that a socket connection started (the broadcaster's): left running, every test's
+    would go on flushing against its dropped database for the rest of the worker's life."""
+    from deliberate.extensions import socketio
+
+    broadcaster = application.extensions.get("deliberate.broadcaster")
+    if broadcaster is not None:
+        with application.app_context():
+            broadcaster.stop(socketio)
+
+
 @pytest.fixture
 def app(tmp_path, database_url, app_config):
     application = create_app(make_config(tmp_path, database_url, **app_config))
     yield application
+    stop_background(application)
     with application.app_context():
         db.engine.dispose()
 
@@ -123,6 +185,7 @@ def recorder(tmp_path, database_url, app_config):
     application = create_app(make_config(tmp_path, database_url, PUBLISHER=publisher, **app_config))
     with application.app_context():
         yield publisher
+        stop_background(application)
         db.session.remove()
         db.engine.dispose()
 
@@ -264,20 +327,7 @@ def joined(connect, question):
 
 
 @pytest.fixture
-def cheap_password_hashes(monkeypatch):
-    """A one-round hash for tests that create many accounts (checking a password is unchanged)."""
-    from functools import partial
-
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "deliberate.accounts.services.generate_password_hash",
-        partial(generate_password_hash, method="pbkdf2:sha256:1"),
-    )
-
-
-@pytest.fixture
-def filled(app, demo_session, make_member, cheap_password_hashes):
+def filled(app, demo_session, make_member):
     """The demo session with question 1 filled through the real services (see reports/report_session)."""
     from reports.report_session import fill
 

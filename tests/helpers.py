@@ -4,8 +4,27 @@ import html
 import re
 
 
-def events(sock, name):
-    return [r["args"][0] for r in sock.get_received() if r["name"] == name]
+def events(sock, name, seq=False):
+    """The payloads of the ``name`` events ``sock`` received; without their ``seq`` (which change of the
+    room each was, tests/rooms/test_outages.py checks it) unless ``seq`` is asked for."""
+    payloads = [r["args"][0] for r in sock.get_received() if r["name"] == name]
+    if seq:
+        return payloads
+    return [{k: v for k, v in p.items() if k != "seq"} if isinstance(p, dict) else p for p in payloads]
+
+
+def events_until(sock, name, ended, timeout: float = 30) -> list[dict]:
+    """The ``name`` events ``sock`` receives until one satisfies ``ended``: for events sent from another
+    thread or process (a job's, relayed by the pool), which may arrive after the state they report."""
+    import time
+
+    received: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while not any(ended(event) for event in received):
+        assert time.monotonic() < deadline, f"no {name} event ended the wait in {timeout} s: {received}"
+        received += events(sock, name)
+        time.sleep(0.02)
+    return received
 
 
 def post(sock, question, text, client_id=None):

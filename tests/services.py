@@ -17,15 +17,23 @@ POSTGRES_PORT = 5432
 POSTGRES_USER = "postgres"
 POSTGRES_ADMIN_DATABASE = "test"
 REDIS_HOST = "127.0.0.1"
-REDIS_PORT = 6379
+# The suites flush the Redis databases they use, so two runs at once must not share a server: each
+# pytest-xdist worker starts its own (``private_redis``), and a second run on the machine can point at
+# another with DELIBERATE_TEST_REDIS_PORT.
+REDIS_PORT_VARIABLE = "DELIBERATE_TEST_REDIS_PORT"
+
+
+def redis_port() -> int:
+    return int(os.environ.get(REDIS_PORT_VARIABLE, "6379"))
+
 
 POSTGRES_MISSING = (
     f"PostgreSQL not reachable at {POSTGRES_HOST}:{POSTGRES_PORT}; start it "
     "(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) to run this test"
 )
 REDIS_MISSING = (
-    f"Redis not reachable at {REDIS_HOST}:{REDIS_PORT}; start it "
-    "(redis-server --daemonize yes) to run this test"
+    f"Redis not reachable at {REDIS_HOST}; start it (redis-server --daemonize yes) to run this test, "
+    f"or point {REDIS_PORT_VARIABLE} at a running one"
 )
 
 
@@ -44,7 +52,7 @@ def _postgres_admin_connection():
         port=POSTGRES_PORT,
         user=POSTGRES_USER,
         dbname=POSTGRES_ADMIN_DATABASE,
-        connect_timeout=3,
+        connect_timeout=15,  # a loaded machine (several test runs at once) can take seconds
     )
     connection.autocommit = True
     return connection
@@ -105,11 +113,51 @@ def postgres_database() -> Iterator[str]:
 
 
 def redis_url(db: int = 15) -> str:
-    """``redis://127.0.0.1:6379/<db>``; skip (or fail under CI) when Redis is down."""
+    """``redis://127.0.0.1:<port>/<db>``; skip (or fail under CI) when Redis is down."""
     import redis
 
+    port = redis_port()
     try:
-        redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db, socket_connect_timeout=3).ping()
+        redis.Redis(host=REDIS_HOST, port=port, db=db, socket_connect_timeout=3).ping()
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
         _unavailable(REDIS_MISSING)
-    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
+    return f"redis://{REDIS_HOST}:{port}/{db}"
+
+
+def start_private_redis():
+    """A Redis server of this process's own on a free port, which ``redis_url`` then answers with.
+
+    Returns the server's process; None when ``redis-server`` is not installed (``redis_url`` then uses
+    the machine's, or skips).
+    """
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    executable = shutil.which("redis-server")
+    if executable is None:
+        return None
+    with socket.socket() as probe:
+        probe.bind((REDIS_HOST, 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [executable, "--bind", REDIS_HOST, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host=REDIS_HOST, port=port, socket_connect_timeout=1)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"redis-server did not start on port {port}") from None
+            time.sleep(0.05)
+    os.environ[REDIS_PORT_VARIABLE] = str(port)
+    return server

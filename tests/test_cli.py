@@ -120,6 +120,37 @@ def test_granted_moderator_reads_the_session_as_moderator(app, runner, make_user
     assert response.get_json()["role"] == "moderator"
 
 
+def test_grant_survives_a_write_that_the_server_commits_while_it_runs(
+    app, runner, make_user, demo_session, monkeypatch
+):
+    """A command runs against a live server's SQLite file: when the server (or a worker) commits
+    between the command's first read and its first write, SQLite refuses the stale transaction at
+    once (no busy timeout waits that out); the command runs it again instead of failing."""
+    import sqlite3
+
+    from deliberate.sessions import services
+
+    person = make_user()
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    real_grant, calls = services.grant, []
+
+    def grant_while_the_server_writes(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:  # the command has read the session and the account: the server writes
+            other = sqlite3.connect(path)
+            other.execute("PRAGMA user_version = 7")
+            other.commit()
+            other.close()
+        return real_grant(*args, **kwargs)
+
+    monkeypatch.setattr(services, "grant", grant_while_the_server_writes)
+    result = runner.invoke("grant", "uclg-1-3-2", person.email, "moderator")
+
+    assert (result.exit_code, len(calls)) == (0, 2), result.stderr
+    http, _ = log_in(app, person.email)
+    assert http.get("/api/v1/sessions/uclg-1-3-2").get_json()["role"] == "moderator"
+
+
 def test_console_script_fails_cleanly_on_an_unknown_session(tmp_path):
     env = {
         **os.environ,

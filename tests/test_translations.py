@@ -128,6 +128,15 @@ def test_translations_keep_the_placeholders_of_the_original(catalog):
     assert not mismatched, f"{language}: placeholders differ from the original: {mismatched}"
 
 
+def test_french_puts_a_no_break_space_before_double_punctuation_and_inside_guillemets():
+    """French typography: '… :' and '« … »' never break at the space (a plain space would let a colon
+    or a closing guillemet start a line)."""
+    loose = re.compile(r" [:;!?»]|« ")
+    messages = read_catalog(po_path("fr"))
+    wrong = [text for message in messages if message.id for text in strings(message) if loose.search(text)]
+    assert not wrong, f"plain spaces where French wants no-break ones: {wrong}"
+
+
 def test_compiled_catalogue_matches_its_source(catalog):
     language, messages = catalog
     mo = po_path(language).with_suffix(".mo")

@@ -2,21 +2,24 @@
 
 import os
 import threading
+from functools import partial
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from deliberate import asyncmode, validation
 from deliberate.accounts.models import User
-from deliberate.config import LANGUAGES
+from deliberate.config import DEFAULT_PASSWORD_HASH, LANGUAGES
 from deliberate.dbtypes import utcnow
 from deliberate.errors import DomainError, invalid
 from deliberate.extensions import db
 from deliberate.realtime import outbox
 
 MIN_PASSWORD = 8
-# Checked against when no account has the e-mail address, so that a log-in takes as long either way.
-_NO_ACCOUNT_HASH = generate_password_hash("no account has this address")
+# Checked against when no account has the e-mail address, so that a log-in takes as long either way:
+# one per hashing method, made on first use.
+_NO_ACCOUNT_HASHES: dict[str, str] = {}
 
 
 # Password hashes computed at once, at most: scrypt takes a core for ~100 ms, and a flood of log-ins
@@ -38,12 +41,25 @@ def _hashed(function, *args):
         return asyncmode.in_thread(function, *args)
 
 
+def _method() -> str:
+    """The hashing method of new passwords (werkzeug's notation, ``PASSWORD_HASH``); a stored hash
+    names its own, so changing it never locks anyone out."""
+    return current_app.config["PASSWORD_HASH"] if has_app_context() else DEFAULT_PASSWORD_HASH
+
+
 def hash_password(password: str) -> str:
-    return _hashed(generate_password_hash, password)
+    return _hashed(partial(generate_password_hash, method=_method()), password)
+
+
+def _no_account_hash() -> str:
+    method = _method()
+    if method not in _NO_ACCOUNT_HASHES:
+        _NO_ACCOUNT_HASHES[method] = _hashed(partial(generate_password_hash, method=method), "no account")
+    return _NO_ACCOUNT_HASHES[method]
 
 
 def verify_password(user: User | None, password: str) -> bool:
-    stored = user.password_hash if user is not None and user.password_hash else _NO_ACCOUNT_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _no_account_hash()
     matches = _hashed(check_password_hash, stored, password)
     return matches and user is not None and bool(user.password_hash)
 

@@ -100,7 +100,7 @@ def question_written(question_id: int) -> None:
 
     One queued job per question: a burst of posts joins it instead of queueing one each."""
     if enabled():
-        jobs.enqueue(EMBED, question_id, key=f"embed:{question_id}")
+        jobs.enqueue(EMBED, question_id, key=f"embed:{question_id}", fresh=True)
 
 
 def ensure(question_id: int) -> list[int]:

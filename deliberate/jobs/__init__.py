@@ -35,7 +35,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from deliberate.dbtypes import iso, utcnow
-from deliberate.errors import not_found
+from deliberate.errors import DomainError, not_found
 from deliberate.extensions import db, socketio
 from deliberate.jobs.models import ACTIVE, Job, JobFile
 
@@ -68,6 +68,7 @@ def enqueue(
     name: str,
     *args: Any,
     key: str | None = None,
+    fresh: bool = False,
     user_id: int | None = None,
     session_id: int | None = None,
     roles: frozenset[str] | set[str] | None = None,
@@ -76,7 +77,9 @@ def enqueue(
     """Run job ``name(*args)`` once the current transaction commits.
 
     ``key`` names identical work: while a job with that key is queued or running, the same request
-    joins it instead of starting another. ``user_id`` is the person who asked: they (and whoever
+    joins it instead of starting another. ``fresh``: the job reads the state it works on when it
+    starts (what to embed, translate, group), so one that has started cannot serve a later request:
+    only a queued one is joined. ``user_id`` is the person who asked: they (and whoever
     joins) alone receive its progress. ``session_id`` and ``roles``: who else may read it, namely
     whoever holds one of those roles in that session (whoever could have asked). Returns the job's view.
     """
@@ -86,7 +89,8 @@ def enqueue(
 
         language = current_language() if has_app_context() else "en"
     if key is not None:
-        shared = db.session.scalar(db.select(Job).where(Job.key == key, Job.state.in_(ACTIVE)).limit(1))
+        states = ("queued",) if fresh else ACTIVE
+        shared = db.session.scalar(db.select(Job).where(Job.key == key, Job.state.in_(states)).limit(1))
         if shared is not None:
             if user_id is not None and user_id not in shared.askers:
                 shared.askers = [*shared.askers, user_id]
@@ -198,7 +202,13 @@ def cached_file(cache_key: str) -> int | None:
     )
 
 
-def result_file(job: Job) -> JobFile:
+def result_file(job: Job, unfinished: str | None = None) -> JobFile:
+    """The file a finished job made; otherwise why there is none: the job's own failure, ``unfinished``
+    (what to say while it still runs), or a file that is gone."""
+    if job.state == "failed":
+        raise DomainError(job.error_code or "invalid", job.error_message or "")
+    if job.state != "done":
+        raise DomainError("conflict", unfinished or _("The job has not finished yet."))
     kept = db.session.get(JobFile, job.result["file"]) if download_url(job) else None
     if kept is None:
         raise not_found(_("This job has no file (any more); ask for it again."))

@@ -163,7 +163,9 @@ def serve_parent(app: Flask) -> None:
             protocol.write(json.dumps(message) + "\n")
             protocol.flush()
 
-    app.extensions["deliberate.publisher"] = PipePublisher(send)
+    from deliberate.realtime.setup import publish_through
+
+    publish_through(app, PipePublisher(send))
     for line in sys.stdin:
         command, _sep, job_id = line.strip().partition(" ")
         if command == "run":

@@ -1,12 +1,12 @@
 """The HTTP face of jobs, for pages and scripts: a job's state, and its file once done."""
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, Flask, current_app, jsonify, request
 from flask_login import current_user
 
 from deliberate import jobs
 from deliberate.access import require_role, require_user
-from deliberate.errors import DomainError, forbidden
+from deliberate.api import file_response
+from deliberate.errors import forbidden
 from deliberate.jobs.models import Job
 
 api = Blueprint("jobs_api", __name__, url_prefix="/api/v1/jobs")
@@ -45,16 +45,5 @@ def show(job_id: str):
 def file(job_id: str):
     job = jobs.get(job_id)
     require_reader(current_user, job)
-    if job.state == "failed":
-        raise DomainError(job.error_code or "invalid", job.error_message or "")
-    if job.state != "done":
-        raise DomainError("conflict", _("The job has not finished yet."))
     kept = jobs.result_file(job)
-    return Response(
-        kept.data,
-        content_type=kept.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{kept.filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(kept.data, kept.media_type, kept.filename)

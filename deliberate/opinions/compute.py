@@ -124,15 +124,7 @@ def _project(matrix: np.ndarray, cids: list[int], previous: dict | None) -> tupl
     means = np.nan_to_num(np.nanmean(np.where(voted.any(axis=0), matrix, 0.0), axis=0))
     filled = np.where(voted, matrix, means)
     centred = filled - filled.mean(axis=0)
-    # The two leading eigenvectors of the contributions' covariance, i.e. the leading right singular
-    # vectors of the participants' matrix: through whichever problem is smaller. A contributions ×
-    # contributions eigenproblem costs the cube of their number (2.3 s for 1,000 contributions, paid
-    # by every report of the session), an SVD of 300 participants × 1,000 contributions a tenth.
-    if centred.shape[0] >= centred.shape[1]:
-        _values, vectors = np.linalg.eigh(centred.T @ centred)
-        leading = vectors[:, ::-1].T[:2]
-    else:
-        leading = np.linalg.svd(centred, full_matrices=False)[2][:2]
+    leading = _leading_directions(centred, 2)
     components = np.zeros((2, matrix.shape[1]))
     components[: len(leading)] = leading
     old = {}
@@ -151,6 +143,28 @@ def _project(matrix: np.ndarray, cids: list[int], previous: dict | None) -> tupl
     scale = np.sqrt(matrix.shape[1] / np.maximum(voted.sum(axis=1), 1))
     axes = {"ids": list(cids), "vectors": [[round(float(v), 5) for v in row] for row in components]}
     return projected * scale[:, None], axes
+
+
+def _leading_directions(centred: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` leading eigenvectors of the contributions' covariance (rows), i.e. the leading right
+    singular vectors of the participants' matrix, through the smaller of its two Gram matrices.
+
+    A contributions × contributions eigenproblem costs the cube of their number (2.3 s for 1,000
+    contributions, paid by every report of the session); with fewer participants than contributions the
+    participants' Gram matrix gives the same vectors (v = Aᵀu / σ) for the cube of the smaller number,
+    and a full SVD would compute every singular vector to keep two.
+    """
+    participants, contributions = centred.shape
+    if participants >= contributions:
+        _values, vectors = np.linalg.eigh(centred.T @ centred)
+        return vectors[:, ::-1].T[:count]
+    values, vectors = np.linalg.eigh(centred @ centred.T)
+    order = np.argsort(values)[::-1][:count]
+    kept = [i for i in order if values[i] > 1e-12 * max(values[order[0]], 1e-300)]
+    if not kept:
+        return np.zeros((0, contributions))
+    right = (centred.T @ vectors[:, kept]) / np.sqrt(values[kept])
+    return right.T
 
 
 def _groups(points: np.ndarray, previous: dict | None) -> tuple[np.ndarray | None, dict[int, np.ndarray]]:

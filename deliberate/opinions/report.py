@@ -19,6 +19,7 @@ def report_section(result: dict, by_id: dict[int, dict]) -> dict:
         return {
             "contribution_id": cid,
             "text": by_id[cid]["text"],
+            "language": by_id[cid]["language"],
             "consensus_score": counts.get("consensus_score"),
             "spread": counts.get("spread"),
             "groups": [
@@ -37,7 +38,11 @@ def report_section(result: dict, by_id: dict[int, dict]) -> dict:
                 "name": names[g["id"]],
                 "size": g["size"],
                 "representative": [
-                    {**r, "text": by_id[r["contribution_id"]]["text"]}
+                    {
+                        **r,
+                        "text": by_id[r["contribution_id"]]["text"],
+                        "language": by_id[r["contribution_id"]]["language"],
+                    }
                     for r in g["representative"]
                     if r["contribution_id"] in by_id
                 ],

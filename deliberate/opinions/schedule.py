@@ -110,7 +110,7 @@ def init_app(app) -> None:
         with app.app_context():
             try:
                 for qid in question_ids:
-                    jobs.enqueue(JOB, qid, key=f"opinions:{qid}")
+                    jobs.enqueue(JOB, qid, key=f"opinions:{qid}", fresh=True)
                 db.session.commit()  # the jobs leave after a commit, as everywhere else
             finally:
                 db.session.remove()

@@ -125,8 +125,9 @@ def current(question_id: int) -> dict:
     return current_many([question_id])[question_id]
 
 
-def current_many(question_ids: list[int]) -> dict[int, dict]:
-    """``current`` for several questions: three queries, two more when some are stale."""
+def current_many(question_ids: list[int], matrices: dict | None = None) -> dict[int, dict]:
+    """``current`` for several questions: three queries, two more when some are stale (none when the
+    caller has read the ``vote_matrices`` of those questions already and passes them)."""
     rows = {
         row.question_id: row
         for row in db.session.scalars(
@@ -138,7 +139,10 @@ def current_many(question_ids: list[int]) -> dict[int, dict]:
         question_id: row.result for question_id, row in rows.items() if row.fingerprint == marks[question_id]
     }
     stale = [question_id for question_id in question_ids if question_id not in results]
-    for question_id, (votes, ids) in (vote_matrices(stale) if stale else {}).items():
+    if stale and matrices is None:
+        matrices = vote_matrices(stale)
+    for question_id in stale:
+        votes, ids = matrices[question_id]
         row = rows.get(question_id)
         results[question_id] = math.compute(votes, ids, previous=row.result if row is not None else None)
     return results

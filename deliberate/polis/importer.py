@@ -118,7 +118,7 @@ def import_conversation(
     question.attribution = attribution_for(directory)
     bump_seq(question)
     # The imported votes have groups: computed once the import commits, outside the event loop.
-    jobs.enqueue(opinion_groups.JOB, question.id, key=f"opinions:{question.id}")
+    jobs.enqueue(opinion_groups.JOB, question.id, key=f"opinions:{question.id}", fresh=True)
     embeddings.question_written(question.id)
     db.session.flush()
     return ImportResult(

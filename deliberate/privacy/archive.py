@@ -1,6 +1,7 @@
 """Organisers archive a session (read-only, see ``access.require_role``) and download all its data."""
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import undefer
 
 from deliberate.accounts.models import User
 from deliberate.audit.models import AuditEntry
@@ -47,7 +48,10 @@ def session_data(session: PanelSession) -> dict:
         db.select(Cluster).where(Cluster.question_id.in_(question_ids)).order_by(Cluster.id)
     ).all()
     versions = db.session.scalars(
-        db.select(ReportVersion).where(ReportVersion.session_id == session.id).order_by(ReportVersion.number)
+        db.select(ReportVersion)
+        .options(undefer(ReportVersion.snapshot))
+        .where(ReportVersion.session_id == session.id)
+        .order_by(ReportVersion.number)
     ).all()
     comments = db.session.scalars(
         db.select(ReviewComment)

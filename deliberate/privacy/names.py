@@ -25,7 +25,12 @@ def former_participant() -> str:
 
 def display_name(user: User) -> str:
     """The name shown in the room: the person's own, or "a former participant" once deleted."""
-    return former_participant() if user.deleted_at is not None else user.name
+    return shown_name(user.name, user.deleted_at)
+
+
+def shown_name(name: str, deleted_at) -> str:
+    """``display_name`` from the two columns it reads (for queries that load rows, not users)."""
+    return former_participant() if deleted_at is not None else name
 
 
 def pseudonym(session_id: int, user_id: int) -> str:

@@ -17,10 +17,13 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+from deliberate.realtime.link import RedisLink
 from deliberate.realtime.once import StartOnce
 from deliberate.realtime.publisher import Publisher, rooms
+
+T = TypeVar("T")
 
 
 class Store(Protocol):
@@ -86,14 +89,18 @@ class RedisStore:
     were it to lapse while its holder has read counts but not sent them yet (a busy event loop, a
     slow database), another process could send newer counts first, and the room would end on the
     older ones. A holder that dies mid-flush frees the room after ``hold_limit`` seconds.
+
+    While Redis is unreachable (``link.down``) the store works on this process alone: marks wait in
+    memory and are flushed to this process's sockets, presence counts this process's members. When
+    Redis is back, ``recover`` marks again what was marked meanwhile (the other processes' sockets
+    never heard those tallies) and vouches for every member at once.
     """
 
     hold_limit = 5.0
 
-    def __init__(self, url: str, prefix: str = "deliberate", member_ttl: float = 30.0) -> None:
-        import redis
-
-        self.redis = redis.Redis.from_url(url)
+    def __init__(self, link: RedisLink | str, prefix: str = "deliberate", member_ttl: float = 8.0) -> None:
+        self.link = RedisLink(link) if isinstance(link, str) else link
+        self.redis = self.link.redis
         self.prefix = prefix
         self.member_ttl = member_ttl
         self.process = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -102,6 +109,9 @@ class RedisStore:
         self._held: list[str] = []
         self._taken_at = 0.0
         self._interval = 0.0
+        self._offline = MemoryStore()  # marks made while Redis is unreachable, sent by this process
+        self._missed: dict[int, set[int]] = defaultdict(set)  # the same, for Redis once it is back
+        self._counted: dict[int, int] = {}  # the presence last seen per room of this process
         # Shorten a lock we still own to what is left of the interval (deleting it if nothing is).
         self._release = self.redis.register_script(
             "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end "
@@ -112,20 +122,45 @@ class RedisStore:
     def _key(self, *parts: object) -> str:
         return ":".join([self.prefix, *map(str, parts)])
 
+    def _reach(self, action: Callable[[], T], offline: Callable[[], T]) -> T:
+        """``action`` on Redis, or ``offline`` when Redis is (or has just turned out to be) unreachable."""
+        import redis
+
+        if self.link.down:
+            return offline()
+        try:
+            return action()
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            self.link.lost(error)
+            return offline()
+
     def mark(self, question_id: int, contribution_ids: list[int]) -> None:
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.sadd(self._key("tally", question_id), *contribution_ids)
-        pipe.sadd(self._key("tally-rooms"), question_id)
-        pipe.execute()
+        def online() -> None:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.sadd(self._key("tally", question_id), *contribution_ids)
+            pipe.sadd(self._key("tally-rooms"), question_id)
+            pipe.execute()
+
+        def offline() -> None:
+            self._offline.mark(question_id, contribution_ids)
+            with self._lock:
+                self._missed[question_id].update(contribution_ids)
+
+        self._reach(online, offline)
 
     def mark_presence(self, question_id: int) -> None:
-        self.redis.sadd(self._key("presence-rooms"), question_id)
+        self._reach(
+            lambda: self.redis.sadd(self._key("presence-rooms"), question_id),
+            lambda: self._offline.mark_presence(question_id),
+        )
 
     def take(self, interval: float) -> tuple[dict[int, set[int]], set[int]]:
+        return self._reach(lambda: self._take(interval), lambda: self._offline.take(interval))
+
+    def _take(self, interval: float) -> tuple[dict[int, set[int]], set[int]]:
         lock_ms = max(int(self.hold_limit * 1000), int(interval * 1000), 1)
         self._taken_at, self._interval = time.monotonic(), interval
-        tallies: dict[int, set[int]] = {}
-        presence: set[int] = set()
+        tallies, presence = self._offline.take(interval)  # marked just before Redis came back
         for raw in self.redis.smembers(self._key("tally-rooms")):
             qid = int(raw)
             if not self.redis.set(self._key("tally-lock", qid), self.process, nx=True, px=lock_ms):
@@ -137,7 +172,7 @@ class RedisStore:
             pipe.srem(self._key("tally-rooms"), qid)
             ids, _, _ = pipe.execute()
             if ids:
-                tallies[qid] = {int(i) for i in ids}
+                tallies.setdefault(qid, set()).update(int(i) for i in ids)
         for raw in self.redis.smembers(self._key("presence-rooms")):
             qid = int(raw)
             if self.redis.set(self._key("presence-lock", qid), self.process, nx=True, px=lock_ms):
@@ -150,34 +185,71 @@ class RedisStore:
         """What ``take`` returned has been sent: the rooms' locks keep only the rest of the interval."""
         left_ms = int((self._interval - (time.monotonic() - self._taken_at)) * 1000)
         held, self._held = self._held, []
-        for key in held:
-            self._release(keys=[key], args=[self.process, max(left_ms, 0)])
+
+        def release() -> None:
+            for key in held:
+                self._release(keys=[key], args=[self.process, max(left_ms, 0)])
+
+        self._reach(release, lambda: None)  # unreleased locks lapse by themselves
 
     def join(self, question_id: int, sid: str) -> None:
         with self._lock:
             self._local[question_id].add(sid)
-        self.redis.zadd(self._key("presence", question_id), {f"{self.process}:{sid}": time.time()})
+        member = {f"{self.process}:{sid}": time.time()}
+        self._reach(lambda: self.redis.zadd(self._key("presence", question_id), member), lambda: None)
 
     def leave(self, question_id: int, sid: str) -> None:
         with self._lock:
             self._local[question_id].discard(sid)
-        self.redis.zrem(self._key("presence", question_id), f"{self.process}:{sid}")
+        member = f"{self.process}:{sid}"
+        self._reach(lambda: self.redis.zrem(self._key("presence", question_id), member), lambda: None)
 
     def count(self, question_id: int) -> int:
-        return int(
-            self.redis.zcount(self._key("presence", question_id), time.time() - self.member_ttl, "+inf")
-        )
+        def online() -> int:
+            key = self._key("presence", question_id)
+            return int(self.redis.zcount(key, time.time() - self.member_ttl, "+inf"))
+
+        def offline() -> int:
+            with self._lock:
+                return len(self._local.get(question_id, ()))
+
+        return self._reach(online, offline)
 
     def heartbeat(self) -> None:
+        """Vouch for this process's members; a room whose count changed (members of a process that
+        died have faded out) is marked, so that it hears the new count."""
+        self._reach(self._heartbeat, lambda: None)
+
+    def _heartbeat(self) -> None:
         now = time.time()
         with self._lock:
             local = {qid: set(sids) for qid, sids in self._local.items() if sids}
         pipe = self.redis.pipeline(transaction=False)
         for qid, sids in local.items():
-            pipe.zadd(self._key("presence", qid), {f"{self.process}:{sid}": now for sid in sids})
-            pipe.zremrangebyscore(self._key("presence", qid), "-inf", now - self.member_ttl)
-            pipe.sadd(self._key("presence-rooms"), qid)
-        pipe.execute()
+            key = self._key("presence", qid)
+            pipe.zadd(key, {f"{self.process}:{sid}": now for sid in sids})
+            pipe.zremrangebyscore(key, "-inf", now - self.member_ttl)
+            pipe.zcount(key, now - self.member_ttl, "+inf")
+        answers = pipe.execute()
+        changed = []
+        for qid, count in zip(local, answers[2::3], strict=True):
+            if self._counted.get(qid) != count:
+                self._counted[qid] = int(count)
+                changed.append(qid)
+        if changed:
+            self.redis.sadd(self._key("presence-rooms"), *changed)
+
+    def recover(self) -> None:
+        """Redis is back (maybe restarted, empty): hand it what this process marked and holds."""
+        with self._lock:
+            missed, self._missed = dict(self._missed), defaultdict(set)
+            rooms_here = [qid for qid, sids in self._local.items() if sids]
+        for qid, ids in missed.items():
+            self.mark(qid, sorted(ids))
+        self._counted.clear()
+        self.heartbeat()
+        for qid in rooms_here:
+            self.mark_presence(qid)
 
 
 class Broadcaster:
@@ -187,12 +259,24 @@ class Broadcaster:
         publisher: Publisher,
         read_counts: Callable[[int, set[int]], dict],
         interval: float = 0.25,
+        heartbeat: float = 2.0,
+        batcher=None,
     ) -> None:
         self.store = store
+        # Queued contributions of busy rooms (realtime/batching.py) leave from this loop too, and
+        # always before a tally that counts one of them.
+        self.batcher = batcher
         self.publisher = publisher
         self.read_counts = read_counts
         self.interval = interval
+        self.heartbeat = heartbeat  # seconds between two heartbeats of the store (presence)
         self._start = StartOnce()
+        self._stopping = False
+        self._flushing = False
+        self._failures: dict[int, int] = {}  # flushes in a row that could not read a room's counts
+
+    #: A room's tallies are tried again at this many flushes at most (5 s at the default interval).
+    retries = 20
 
     def mark_tallies(self, question_id: int, contribution_ids: list[int]) -> None:
         self.store.mark(question_id, contribution_ids)
@@ -210,17 +294,35 @@ class Broadcaster:
 
     def flush(self) -> int:
         """Send what changed since the last flush; returns the number of messages sent."""
+        sent = self.batcher.flush() if self.batcher is not None else 0
         tallies, presence = self.store.take(self.interval)
-        sent = 0
+        failed: Exception | None = None
         try:
             for qid, ids in tallies.items():
-                sent += self._send_tallies(qid, self.read_counts(qid, ids))
+                try:
+                    if self.batcher is not None:
+                        self.batcher.before(qid, ids)  # a queued contribution first, then its tally
+                    sent += self._send_tallies(qid, self.read_counts(qid, ids))
+                    self._failures.pop(qid, None)
+                except Exception as error:  # noqa: BLE001 - the database went (terminated, restarting)
+                    # The marks are out of the store: put them back for the next flushes (a few
+                    # seconds' worth), or the room would keep these counts until someone votes again.
+                    self._failures[qid] = self._failures.get(qid, 0) + 1
+                    if self._failures[qid] <= self.retries:
+                        self.store.mark(qid, sorted(ids))
+                    failed = failed or error
             for qid in presence:
-                count = self.store.count(qid)
-                self.publisher.emit("presence", {"question_id": qid, "count": count}, rooms(qid))
-                sent += 1
+                try:
+                    count = self.store.count(qid)
+                    self.publisher.emit("presence", {"question_id": qid, "count": count}, rooms(qid))
+                    sent += 1
+                except Exception as error:  # noqa: BLE001
+                    self.store.mark_presence(qid)
+                    failed = failed or error
         finally:
             self.store.sent()
+        if failed is not None:
+            raise failed  # the loop logs it; the other rooms were sent
         return sent
 
     def _send_tallies(self, question_id: int, counts: dict[int, tuple]) -> int:
@@ -249,17 +351,38 @@ class Broadcaster:
         """Start the flushing loop once per process (on the first socket connection)."""
         self._start(socketio, self._run)
 
+    def stop(self, socketio, timeout: float = 2.0) -> None:
+        """The process is leaving (a drain): the loop's flush under way ends, then what is left is sent.
+
+        A flush takes its rooms' marks out of the store before it reads and sends their counts: a
+        process that exited in between would lose those tallies for every process's sockets."""
+        self._stopping = True
+        deadline = time.monotonic() + timeout
+        while self._flushing and time.monotonic() < deadline:
+            socketio.sleep(0.01)
+        try:
+            self.flush()
+        except Exception:  # leaving anyway: the marks not taken stay in the store for the others
+            import logging
+
+            logging.getLogger(__name__).exception("last broadcast flush failed")
+
     def _run(self, socketio) -> None:
         beats = 0
-        while True:
+        while not self._stopping:
             socketio.sleep(self.interval)
+            if self._stopping:
+                return
+            self._flushing = True
             try:
                 self.flush()
                 beats += 1
-                if beats * self.interval >= 10:
+                if beats * self.interval >= self.heartbeat:
                     beats = 0
                     self.store.heartbeat()
             except Exception:  # a database or Redis hiccup must not end the loop for good
                 import logging
 
                 logging.getLogger(__name__).exception("broadcast flush failed")
+            finally:
+                self._flushing = False

@@ -14,11 +14,16 @@ are left alone.
 """
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from deliberate.dbtypes import utcnow
+from deliberate.realtime.link import RedisLink
+
+T = TypeVar("T")
 
 # Requests older than this are deleted by the poll: every process has read them long before.
 KEEP_REQUESTS = timedelta(minutes=10)
@@ -41,25 +46,65 @@ class MemoryConnections:
         with self._lock:
             return list(self._sids.get(user_id, ()))
 
+    def vouch(self, sockets: dict[int, list[str]]) -> None:
+        pass
+
 
 class RedisConnections:
-    def __init__(self, url: str, prefix: str = "deliberate") -> None:
-        import redis
+    """Every process's sockets by person, in Redis: a sorted set per person scored by when the socket's
+    process last vouched for it, so the sockets of a process that died fade out after ``ttl`` seconds.
+    While Redis is unreachable nothing is written (``Connections`` closes its own sockets itself, and
+    the disconnect requests in the database reach the other processes); ``recover`` writes it all again.
+    """
 
-        self.redis = redis.Redis.from_url(url)
+    def __init__(self, link: RedisLink | str, prefix: str = "deliberate", ttl: float = 8.0) -> None:
+        self.link = RedisLink(link) if isinstance(link, str) else link
+        self.redis = self.link.redis
         self.prefix = prefix
+        self.ttl = ttl
 
     def _key(self, user_id: int) -> str:
         return f"{self.prefix}:user-sockets:{user_id}"
 
+    def _reach(self, action: Callable[[], T], offline: T) -> T:
+        import redis
+
+        if self.link.down:
+            return offline
+        try:
+            return action()
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            self.link.lost(error)
+            return offline
+
     def add(self, user_id: int, sid: str) -> None:
-        self.redis.sadd(self._key(user_id), sid)
+        self.vouch({user_id: [sid]})
 
     def remove(self, user_id: int, sid: str) -> None:
-        self.redis.srem(self._key(user_id), sid)
+        self._reach(lambda: self.redis.zrem(self._key(user_id), sid), None)
 
     def of(self, user_id: int) -> list[str]:
-        return [sid.decode() for sid in self.redis.smembers(self._key(user_id))]
+        def online() -> list[str]:
+            found = self.redis.zrangebyscore(self._key(user_id), time.time() - self.ttl, "+inf")
+            return [sid.decode() for sid in found]
+
+        return self._reach(online, [])
+
+    def vouch(self, sockets: dict[int, list[str]]) -> None:
+        """Say that these sockets (person -> sids) are still open on this process."""
+        if not sockets:
+            return
+
+        def online() -> None:
+            now = time.time()
+            pipe = self.redis.pipeline(transaction=False)
+            for user_id, sids in sockets.items():
+                pipe.zadd(self._key(user_id), dict.fromkeys(sids, now))
+                pipe.zremrangebyscore(self._key(user_id), "-inf", now - self.ttl)
+                pipe.expire(self._key(user_id), int(self.ttl * 3) + 1)
+            pipe.execute()
+
+        self._reach(online, None)
 
 
 class Connections:
@@ -68,17 +113,22 @@ class Connections:
         store: MemoryConnections | RedisConnections,
         disconnect: Callable[[str], None],
         per_person: int = 0,
+        heartbeat: float = 2.0,
     ) -> None:
         self.store = store
+        self.heartbeat = heartbeat  # seconds between two vouches for this process's sockets
         self.disconnect = disconnect
         # At most this many sockets per person on this process (0: no cap).
         self.per_person = per_person
         self._lock = threading.Lock()
         # This process's sockets: sid -> (user id, when it opened).
         self._local: dict[str, tuple[int, datetime]] = {}
+        # The questions each of this process's sockets has joined, for presence when it goes.
+        self._rooms: dict[str, set[int]] = defaultdict(set)
         self._cursor: int | None = None
         self._handled: set[int] = set()
         self._started = False
+        self.balance = None  # realtime.balance.Balance with Redis: its rounds run in the poll's loop
 
     def opened(self, user_id: int, sid: str) -> bool:
         """Count a new socket of the person; False (and nothing counted) when they have too many."""
@@ -93,14 +143,39 @@ class Connections:
         self.store.add(user_id, sid)
         return True
 
-    def closed(self, sid: str) -> int | None:
-        """Forget a socket that has gone; returns whose it was (None if it was never counted)."""
+    def closed(self, sid: str) -> set[int]:
+        """Forget a socket that has gone; returns the questions whose rooms it was in.
+
+        The socket and its rooms go at once: a join still under way when its socket goes (it reads
+        the room's state first) enters no room after this, so presence keeps no member that no socket
+        holds (``entered`` refuses a closed socket)."""
         with self._lock:
             entry = self._local.pop(sid, None)
-        if entry is None:
-            return None
-        self.store.remove(entry[0], sid)
-        return entry[0]
+            joined = self._rooms.pop(sid, set())
+        if entry is not None:
+            self.store.remove(entry[0], sid)
+        return joined
+
+    def entered(self, sid: str, question_id: int) -> bool:
+        """The socket joined the question's room; False when it already had, or has gone."""
+        with self._lock:
+            if sid not in self._local or question_id in self._rooms[sid]:
+                return False
+            self._rooms[sid].add(question_id)
+            return True
+
+    def exited(self, sid: str, question_id: int) -> bool:
+        """The socket left the question's room; False when it was not in it."""
+        with self._lock:
+            joined = self._rooms.get(sid, set())
+            if question_id not in joined:
+                return False
+            joined.discard(question_id)
+            return True
+
+    def sids(self) -> list[str]:
+        with self._lock:
+            return list(self._local)
 
     def is_open(self, sid: str) -> bool:
         with self._lock:
@@ -111,13 +186,29 @@ class Connections:
             return sum(1 for uid, _ in self._local.values() if uid == user_id)
 
     def end_all(self, user_id: int, request_id: int | None = None) -> None:
-        """Close every connection of the person, on every process (through the message queue)."""
+        """Close every connection of the person: this process's itself, the others' through the message
+        queue (those the registry missed, Redis being down or just restarted, close at the others' poll
+        of the request)."""
         if request_id is not None:
             with self._lock:
                 self._handled.add(request_id)
-        for sid in self.store.of(user_id):
+        with self._lock:
+            here = {sid for sid, (uid, _) in self._local.items() if uid == user_id}
+        for sid in here | set(self.store.of(user_id)):
             self.disconnect(sid)
             self.store.remove(user_id, sid)
+
+    def _by_person(self) -> dict[int, list[str]]:
+        with self._lock:
+            entries = list(self._local.items())
+        sockets: dict[int, list[str]] = defaultdict(list)
+        for sid, (user_id, _) in entries:
+            sockets[user_id].append(sid)
+        return sockets
+
+    def recover(self) -> None:
+        """Redis is back (maybe restarted, empty): register every socket this process holds again."""
+        self.store.vouch(self._by_person())
 
     def end_local(self, user_id: int, before: datetime) -> None:
         """Close this process's sockets of the person that opened before ``before``."""
@@ -166,7 +257,20 @@ class Connections:
 
         from deliberate.extensions import db
 
+        vouched = balanced = time.monotonic()
         while True:
+            if time.monotonic() - vouched >= self.heartbeat:
+                vouched = time.monotonic()
+                try:
+                    self.store.vouch(self._by_person())
+                except Exception:
+                    logging.getLogger(__name__).exception("vouching for the sockets failed")
+            if self.balance is not None and time.monotonic() - balanced >= self.balance.every:
+                balanced = time.monotonic()
+                try:
+                    self.balance.round()
+                except Exception:  # Redis away: the link knows, the next round tries again
+                    logging.getLogger(__name__).debug("balance round failed", exc_info=True)
             try:
                 with app.app_context():
                     try:

@@ -4,6 +4,10 @@ Each handler parses its payload, checks the caller's role, calls one service and
 decorator commits (running the handler again if the database refused it as stale, see
 ``database.retrying``), answers ``{"ok": true, ...}``, and turns any failure into ``{"ok": false, "error"}``
 after rolling back, so a bad payload never leaves a partial write.
+
+Whatever fails, the client hears an answer. A database or Redis that cannot be reached answers
+``unavailable`` (nothing was stored; the client sends the same payload again); what fails after the
+commit (publishing, tally marks) is the outbox's to log, never the answer's (``realtime.outbox``).
 """
 
 import logging
@@ -11,12 +15,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from deliberate.database import retrying
-from deliberate.errors import DomainError, invalid
+from deliberate.database import retrying, roll_back_quietly
+from deliberate.errors import DomainError, invalid, is_outage, unavailable
 from deliberate.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -25,8 +29,15 @@ log = logging.getLogger(__name__)
 HANDLERS: list[tuple[str, Callable]] = []
 
 
-def handler(name: str) -> Callable:
-    """Register a socket event whose answer is always an ack, ``ok: false`` with a code on failure."""
+def _logged_in() -> bool:
+    return current_user.is_authenticated
+
+
+def handler(name: str, authenticated: Callable[[], bool] = _logged_in) -> Callable:
+    """Register a socket event whose answer is always an ack, ``ok: false`` with a code on failure.
+
+    ``authenticated`` tells whether the caller is logged in (by default Flask-Login's user, loaded
+    from the database; the vote asks the socket's remembered identity first, realtime/identity.py)."""
 
     def decorate(function: Callable[[dict], dict]) -> Callable:
         @wraps(function)
@@ -34,7 +45,7 @@ def handler(name: str) -> Callable:
             try:
                 if not isinstance(payload, dict):
                     raise invalid(_("The payload must be a JSON object."))
-                if not current_user.is_authenticated:
+                if not authenticated():
                     raise DomainError("unauthenticated", _("Log in first."))
 
                 def unit() -> dict:
@@ -42,12 +53,22 @@ def handler(name: str) -> Callable:
                     db.session.commit()
                     return result
 
-                return {"ok": True, **retrying(unit, socketio.sleep)}
+                drain = current_app.extensions.get("deliberate.drain")
+                if drain is not None and not drain.enter():
+                    raise unavailable()  # shutting down: sent again once reconnected elsewhere
+                try:
+                    return {"ok": True, **retrying(unit, socketio.sleep)}
+                finally:
+                    if drain is not None:
+                        drain.leave()
             except DomainError as error:
-                db.session.rollback()
+                roll_back_quietly()
                 return {"ok": False, "error": error.as_dict()}
-            except Exception:
-                db.session.rollback()
+            except Exception as error:
+                roll_back_quietly()
+                if is_outage(error):
+                    log.warning("socket event %s: %s", name, error)
+                    return {"ok": False, "error": unavailable().as_dict()}
                 log.exception("socket event %s failed", name)
                 message = _("The server could not do that.")
                 return {"ok": False, "error": {"code": "invalid", "message": message}}

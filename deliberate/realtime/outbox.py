@@ -16,6 +16,7 @@ from deliberate.extensions import db
 from deliberate.realtime.publisher import rooms
 
 _KEY = "deliberate.outbox"
+_SEQ = "deliberate.seq"
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +25,35 @@ def _outbox() -> list[Callable[[], None]]:
     return db.session.info.setdefault(_KEY, [])
 
 
+def counted(question_id: int, seq: int) -> None:
+    """The transaction counted change ``seq`` of the question's room (``rooms.services.bump_seq``)."""
+    db.session.info.setdefault(_SEQ, {})[question_id] = seq
+
+
 def publish(question_id: int, name: str, payload: dict[str, Any], audience: str = "all") -> None:
-    """Send ``name`` to the question's room (``audience``: all, public or staff) after commit."""
-    publish_to(rooms(question_id, audience), name, payload)
+    """Send ``name`` to the question's room (``audience``: all, public or staff) after commit.
+
+    An event of a change the room counted carries its ``seq``: a page that sees a number missing for a
+    few seconds (an event lost with Redis, a process that died) fetches the room again.
+
+    Contributions go through the room's batcher (batches in a busy room); any other event first sends
+    what the batcher holds for the room, so that the room hears its events in order.
+    """
+    seq = db.session.info.get(_SEQ, {}).get(question_id)
+    if seq is not None:
+        payload = {**payload, "seq": seq}
+    batcher = current_app.extensions["deliberate.batcher"]
+    if name == "contribution":
+        _outbox().append(lambda: batcher.send(question_id, payload, audience))
+        return
+    publisher = current_app.extensions["deliberate.publisher"]
+    to = rooms(question_id, audience)
+
+    def send() -> None:
+        batcher.before(question_id)
+        publisher.emit(name, payload, to)
+
+    _outbox().append(send)
 
 
 def publish_to(to: list[str], name: str, payload: dict[str, Any]) -> None:
@@ -77,6 +104,7 @@ def _send(session) -> None:
     if session.in_nested_transaction():
         return  # SQLAlchemy also calls after_commit when a SAVEPOINT is released: not committed yet
     pending = session.info.pop(_KEY, [])
+    session.info.pop(_SEQ, None)
     for send in pending:
         try:
             send()
@@ -87,3 +115,4 @@ def _send(session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _discard(session, _previous_transaction) -> None:
     session.info.pop(_KEY, None)
+    session.info.pop(_SEQ, None)

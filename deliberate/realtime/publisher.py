@@ -3,10 +3,11 @@
 from typing import Any, Protocol
 
 
-def room(question_id: int, audience: str = "public") -> str:
+def room(question_id: int, audience: str = "public", batched: bool = False) -> str:
     """Room names. Staff (who see hidden contributions) and everyone else are kept apart, so that a
-    hidden contribution's text never reaches an attendee's socket."""
-    return f"q{question_id}:{audience}"
+    hidden contribution's text never reaches an attendee's socket. A socket that joined asking for
+    batches is in the audience's batch room instead (see realtime/batching.py)."""
+    return f"q{question_id}:{audience}:batches" if batched else f"q{question_id}:{audience}"
 
 
 def session_room(session_id: int) -> str:
@@ -19,10 +20,12 @@ def user_room(user_id: int) -> str:
     return f"u{user_id}"
 
 
-def rooms(question_id: int, audience: str = "all") -> list[str]:
-    if audience == "all":
-        return [room(question_id, "public"), room(question_id, "staff")]
-    return [room(question_id, audience)]
+def rooms(question_id: int, audience: str = "all", batched: bool | None = None) -> list[str]:
+    """The question's rooms of ``audience`` (all, public or staff): the batch rooms, the others, or
+    both (``batched`` None: every socket of the audience)."""
+    audiences = ("public", "staff") if audience == "all" else (audience,)
+    kinds = (False, True) if batched is None else (batched,)
+    return [room(question_id, a, k) for a in audiences for k in kinds]
 
 
 class Publisher(Protocol):

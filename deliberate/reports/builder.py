@@ -17,13 +17,25 @@ from deliberate.extensions import db
 from deliberate.labels import detail_names
 from deliberate.opinions import services as opinions
 from deliberate.opinions.report import report_section as opinion_groups
-from deliberate.privacy.names import display_name
+from deliberate.privacy.names import shown_name
 from deliberate.reports.translations import attach as attach_translations
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.rooms.views_model import contribution_fields
 from deliberate.sessions.models import PanelSession, Question
 
 FORMAT_VERSION = 1
+CONTRIBUTION_COLUMNS = (
+    Contribution.id,
+    Contribution.question_id,
+    Contribution.text,
+    Contribution.author_id,
+    Contribution.author_role,
+    Contribution.language,
+    Contribution.created_at,
+    Contribution.agree,
+    Contribution.disagree,
+    Contribution.cluster_id,
+)
 TOP = 5
 BUCKETS = (60, 300, 900, 3600, 4 * 3600, 86400)  # seconds; the smallest giving at most ~24 bars
 
@@ -65,29 +77,38 @@ def build_report(
 
 def _questions(session: PanelSession, language: str) -> list[dict]:
     """Every question's part: a fixed number of queries for the whole session, however many questions
-    it has (three, and those of ``opinions.current_many``)."""
+    it has (three, and the three of ``opinions.current_many``)."""
     question_ids = [q.id for q in session.questions]
     clusters: dict[int, list[Cluster]] = defaultdict(list)
     for cluster in db.session.scalars(
         select(Cluster).where(Cluster.question_id.in_(question_ids)).order_by(Cluster.position, Cluster.id)
     ):
         clusters[cluster.question_id].append(cluster)
-    rows: dict[int, list[tuple[Contribution, User]]] = defaultdict(list)
-    for contribution, author in db.session.execute(
-        select(Contribution, User)
+    # Plain rows, not entities: a report reads thousands of contributions and changes none.
+    rows: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            *CONTRIBUTION_COLUMNS, User.name.label("author_name"), User.deleted_at.label("author_deleted_at")
+        )
         .join(User, User.id == Contribution.author_id)
         .where(Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False))
         .order_by(Contribution.id)
     ):
-        rows[contribution.question_id].append((contribution, author))
+        rows[row.question_id].append(row)
+    # Every vote once, in the order cast: the report counts the votes that take a side, and the
+    # opinion groups read them all (a withdrawn vote is a pass), from the same rows.
     votes: dict[int, list[tuple]] = defaultdict(list)
-    for question_id, *vote in db.session.execute(
+    matrices = {q: ([], [row.id for row in rows[q]]) for q in question_ids}
+    for question_id, contribution_id, user_id, value, updated_at in db.session.execute(
         select(Contribution.question_id, Vote.contribution_id, Vote.user_id, Vote.value, Vote.updated_at)
         .join(Contribution, Contribution.id == Vote.contribution_id)
-        .where(Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False), Vote.value != 0)
+        .where(Contribution.question_id.in_(question_ids), Contribution.hidden.is_(False))
+        .order_by(Vote.id)
     ):
-        votes[question_id].append(tuple(vote))
-    groups = opinions.current_many(question_ids)
+        matrices[question_id][0].append((user_id, contribution_id, value))
+        if value != 0:
+            votes[question_id].append((contribution_id, user_id, value, updated_at))
+    groups = opinions.current_many(question_ids, matrices)
     return [
         _question(
             q, language, clusters[q.id], rows[q.id], votes[q.id], groups[q.id], session.original_language
@@ -96,50 +117,25 @@ def _questions(session: PanelSession, language: str) -> list[dict]:
     ]
 
 
-def _contribution(c: Contribution, author: str, cluster_label: str | None) -> dict:
-    return {**contribution_fields(c, author), "cluster_label": cluster_label}
-
-
 def _question(
     question: Question,
     language: str,
     clusters: list[Cluster],
-    rows: list[tuple[Contribution, User]],
+    rows: list,
     votes: list[tuple],
     groups: dict,
     original_language: str,
 ) -> dict:
     labels = {c.id: c.label for c in clusters}
-    contributions = [_contribution(c, display_name(author), labels.get(c.cluster_id)) for c, author in rows]
+    contributions = [
+        {
+            **contribution_fields(row, shown_name(row.author_name, row.author_deleted_at)),
+            "cluster_label": labels.get(row.cluster_id),
+        }
+        for row in rows
+    ]
     by_id = {c["id"]: c for c in contributions}
-
-    members: dict[int, list[dict]] = defaultdict(list)
-    for c in contributions:
-        if c["cluster_id"] is not None:
-            members[c["cluster_id"]].append(c)
-    supporters: dict[int, set[int]] = defaultdict(set)
-    cluster_of = {c["id"]: c["cluster_id"] for c in contributions}
-    for cid, user_id, value, _ in votes:
-        if value == 1 and cluster_of.get(cid) is not None:
-            supporters[cluster_of[cid]].add(user_id)
-
-    cluster_entries = []
-    for cluster in clusters:
-        inside = members.get(cluster.id, [])
-        cluster_entries.append(
-            {
-                "id": cluster.id,
-                "label": cluster.label,
-                "synthesis": cluster.synthesis or "",
-                "synthesis_language": written_in(cluster.synthesis, original_language),
-                "synthesis_translation": None,  # in the report's language, when there is one
-                "agree": sum(c["agree"] for c in inside),
-                "disagree": sum(c["disagree"] for c in inside),
-                "supporters": len(supporters.get(cluster.id, ())),
-                "contributions": sorted(inside, key=lambda c: (-c["agree"], c["disagree"], c["id"])),
-            }
-        )
-    cluster_entries.sort(key=lambda c: (-c["supporters"], -c["agree"], c["disagree"], c["label"]))
+    cluster_entries = _clusters(clusters, contributions, votes, original_language)
 
     # Reading order: every format shows the question's synthesis before the clusters'.
     footnotes = _footnotes([question.synthesis or ""] + [c["synthesis"] for c in cluster_entries], by_id)
@@ -148,7 +144,7 @@ def _question(
     for entry in cluster_entries:
         entry["synthesis_html"] = markdown.render(entry["synthesis"], known, numbers)
 
-    participants = {c.author_id for c, _ in rows} | {user_id for _, user_id, _, _ in votes}
+    participants = {row.author_id for row in rows} | {user_id for _, user_id, _, _ in votes}
     return {
         "id": question.id,
         "position": question.position,
@@ -166,6 +162,50 @@ def _question(
         },
         "clusters": cluster_entries,
         "unclustered": [c for c in contributions if c["cluster_id"] is None],
+        **_rankings(contributions),
+        "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
+        "footnotes": footnotes,
+        "opinion_groups": opinion_groups(groups, by_id),
+    }
+
+
+def _clusters(
+    clusters: list[Cluster], contributions: list[dict], votes: list[tuple], original_language: str
+) -> list[dict]:
+    """The question's clusters, most supported first (supporters: people who agreed with a member)."""
+    members: dict[int, list[dict]] = defaultdict(list)
+    for c in contributions:
+        if c["cluster_id"] is not None:
+            members[c["cluster_id"]].append(c)
+    supporters: dict[int, set[int]] = defaultdict(set)
+    cluster_of = {c["id"]: c["cluster_id"] for c in contributions}
+    for cid, user_id, value, _ in votes:
+        if value == 1 and cluster_of.get(cid) is not None:
+            supporters[cluster_of[cid]].add(user_id)
+
+    entries = []
+    for cluster in clusters:
+        inside = members.get(cluster.id, [])
+        entries.append(
+            {
+                "id": cluster.id,
+                "label": cluster.label,
+                "synthesis": cluster.synthesis or "",
+                "synthesis_language": written_in(cluster.synthesis, original_language),
+                "synthesis_translation": None,  # in the report's language, when there is one
+                "agree": sum(c["agree"] for c in inside),
+                "disagree": sum(c["disagree"] for c in inside),
+                "supporters": len(supporters.get(cluster.id, ())),
+                "contributions": sorted(inside, key=lambda c: (-c["agree"], c["disagree"], c["id"])),
+            }
+        )
+    entries.sort(key=lambda c: (-c["supporters"], -c["agree"], c["disagree"], c["label"]))
+    return entries
+
+
+def _rankings(contributions: list[dict]) -> dict:
+    """The most agreed-with and the most divisive contributions (agreed and disagreed with alike)."""
+    return {
         "most_agreed": sorted(
             (c for c in contributions if c["agree"] > 0), key=lambda c: (-c["agree"], c["disagree"], c["id"])
         )[:TOP],
@@ -173,9 +213,6 @@ def _question(
             (c for c in contributions if min(c["agree"], c["disagree"]) > 0),
             key=lambda c: (-min(c["agree"], c["disagree"]), -(c["agree"] + c["disagree"]), c["id"]),
         )[:TOP],
-        "activity": _activity([c["created_at"] for c in contributions], [v[3] for v in votes]),
-        "footnotes": footnotes,
-        "opinion_groups": opinion_groups(groups, by_id),
     }
 
 
@@ -194,6 +231,7 @@ def _footnotes(texts: list[str], by_id: dict[int, dict]) -> list[dict]:
             "number": n,
             "contribution_id": cid,
             "text": by_id[cid]["text"],
+            "language": by_id[cid]["language"],
             "agree": by_id[cid]["agree"],
             "disagree": by_id[cid]["disagree"],
         }

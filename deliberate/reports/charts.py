@@ -7,7 +7,7 @@ cluster labels are typed by moderators and may contain markup.
 import re
 from xml.sax.saxutils import escape
 
-from deliberate.reports.labels import short_time
+from deliberate.reports.labels import count, short_time
 
 WIDTH = 640
 AGREE_COLOUR = "#1f6fb2"  # blue/orange rather than green/red: readable by colour-blind readers
@@ -79,9 +79,10 @@ def activity_chart(activity: list[dict], labels: dict[str, str]) -> str:
             parts.append(
                 f'<rect x="{left + slot * step + step * 0.1:.1f}" y="{base - bar_h:.1f}" '
                 f'width="{max(step * 0.8, 1):.1f}" height="{bar_h:.1f}" fill="{colour}">'
-                f"<title>{_text(short_time(bucket['t']))}: {bucket[key]}</title></rect>"
+                f"<title>{_text(short_time(bucket['t'], labels))}: "
+                f"{count(bucket[key], labels)}</title></rect>"
             )
-    parts.append(_time_axis(activity, left, step, height - 4))
+    parts.append(_time_axis(activity, left, step, height - 4, labels))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -125,12 +126,12 @@ def no_data_chart(title: str, labels: dict[str, str]) -> str:
     )
 
 
-def _time_axis(activity: list[dict], left: int, step: float, y: float) -> str:
+def _time_axis(activity: list[dict], left: int, step: float, y: float, labels: dict[str, str]) -> str:
     # First, middle and last bucket only: enough to read the time span without crowding.
     slots = sorted({0, len(activity) // 2, len(activity) - 1})
     return "".join(
         f'<text x="{left + slot * step + step / 2:.1f}" y="{y}" text-anchor="middle" font-size="10" '
-        f'fill="#333">{_text(short_time(activity[slot]["t"]))}</text>'
+        f'fill="#333">{_text(short_time(activity[slot]["t"], labels))}</text>'
         for slot in slots
     )
 

@@ -5,7 +5,7 @@ never import Flask-Babel. Role and version-status names are optional labels (``r
 ``status_<key>``): when absent, the raw key is printed rather than failing.
 """
 
-from datetime import datetime
+from deliberate import formatting
 
 DEFAULT_LABELS: dict[str, str] = {
     "report_title": "Session report",
@@ -75,6 +75,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "status_closed": "Closed",
     "status_submitted": "Submitted",
     "status_approved": "Approved",
+    # Not a word: the language the report is written in, for its dates, counts and quotes.
+    "locale": "en",
 }
 
 LABEL_KEYS: tuple[str, ...] = tuple(DEFAULT_LABELS)
@@ -115,36 +117,45 @@ def original_note(labels: dict[str, str], language: str | None) -> str:
     return labels["translation_original"].replace("{language}", language_label(labels, language))
 
 
-def short_datetime(iso: str | None) -> str:
-    """'2026-11-27T10:00:00+00:00' -> '2026-11-27 10:00 UTC'; keeps the offset the builder chose."""
-    moment = _parse(iso)
-    if moment is None:
-        return iso or ""
-    return f"{moment:%Y-%m-%d %H:%M}{_offset(moment)}"
+def short_datetime(iso: str | None, labels: dict[str, str]) -> str:
+    """'2026-11-27T10:00:00+00:00' -> '27 nov. 2026, 10:00 UTC' in the report's language; keeps the
+    offset the builder chose."""
+    return formatting.date_time(iso, locale(labels))
 
 
-def short_time(iso: str | None) -> str:
-    moment = _parse(iso)
-    return f"{moment:%H:%M}" if moment else (iso or "")
+def short_time(iso: str | None, labels: dict[str, str]) -> str:
+    return formatting.clock_time(iso, locale(labels))
 
 
-def _parse(iso: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
+def locale(labels: dict[str, str]) -> str:
+    return labels.get("locale", "en")
 
 
-def _offset(moment: datetime) -> str:
-    delta = moment.utcoffset()
-    if delta is None:
-        return ""
-    if not delta:
-        return " UTC"
-    minutes = int(delta.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f" UTC{sign}{hours:02d}:{mins:02d}"
+def count(n: int, labels: dict[str, str]) -> str:
+    return formatting.count(n, locale(labels))
+
+
+def percent(share: float, labels: dict[str, str]) -> str:
+    return formatting.percent(share, locale(labels))
+
+
+def quoted(text: str, labels: dict[str, str]) -> str:
+    return formatting.quoted(text, locale(labels))
+
+
+def colon(name: str, labels: dict[str, str]) -> str:
+    """'Support:' / 'Soutien :' (a no-break space before French colons)."""
+    return f"{name}\u00a0:" if locale(labels) == "fr" else f"{name}:"
+
+
+def session_date(session: dict, labels: dict[str, str]) -> str:
+    """'2 décembre 2026, 09:00–12:00' in the report's language."""
+    lang = locale(labels)
+    text = formatting.long_date(session["date"], lang)
+    hours = "–".join(
+        formatting.hour_minute(t, lang) for t in (session["start_time"], session["end_time"]) if t
+    )
+    return f"{text}, {hours}" if text and hours else text or hours
 
 
 def session_facts(report: dict, labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -152,15 +163,15 @@ def session_facts(report: dict, labels: dict[str, str]) -> list[tuple[str, str]]
     session = report["session"]
     facts = [
         (labels["code"], session["code"]),
-        (labels["date"], f"{session['date']}, {session['start_time']}–{session['end_time']}"),
+        (labels["date"], session_date(session, labels)),
         (labels["timezone"], session["timezone"]),
-        (labels["languages"], ", ".join(session["languages"])),
+        (labels["languages"], ", ".join(language_label(labels, code) for code in session["languages"])),
         *((detail["label"], detail["value"]) for detail in session["details"]),
     ]
     if version := report["version"]:
         text = f"{version['number']} ({status_label(labels, version['status'])}"
         if version.get("submitted_at"):
-            text += f", {labels['submitted']} {short_datetime(version['submitted_at'])}"
+            text += f", {labels['submitted']} {short_datetime(version['submitted_at'], labels)}"
         facts.append((labels["version"], text + ")"))
-    facts.append((labels["generated"], short_datetime(report["generated_at"])))
+    facts.append((labels["generated"], short_datetime(report["generated_at"], labels)))
     return facts

@@ -8,9 +8,14 @@ from markupsafe import Markup
 from deliberate.paths import resource_dir
 from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
 from deliberate.reports.labels import (
+    colon,
+    count,
     language_label,
     original_note,
+    percent,
+    quoted,
     role_label,
+    session_date,
     short_datetime,
     short_time,
     status_label,
@@ -28,8 +33,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["datetime"] = short_datetime
-    env.filters["time"] = short_time
     return env
 
 
@@ -43,19 +46,27 @@ def render_html(report: dict, labels: dict[str, str]) -> bytes:
         }
         for question in report["questions"]
     }
-    html = (
-        _environment()
-        .get_template("report.html")
-        .render(
-            report=report,
-            session=report["session"],
-            labels=labels,
-            charts=charts,
-            role_name=lambda role: role_label(labels, role),
-            status_name=lambda status: status_label(labels, status),
-            language_name=lambda code: language_label(labels, code),
-            translation_note=lambda entry: translation_note(labels, entry),
-            original_note=lambda code: original_note(labels, code),
-        )
+    # Dates, counts and quotes in the report's language (the labels carry it).
+    env = _environment().overlay()
+    env.filters.update(
+        datetime=lambda iso: short_datetime(iso, labels),
+        time=lambda iso: short_time(iso, labels),
+        count=lambda n: count(n, labels),
+        percent=lambda share: percent(share, labels),
+        quoted=lambda text: quoted(text, labels),
+        colon=lambda name: colon(name, labels),
+        language_name=lambda code: language_label(labels, code),
+    )
+    html = env.get_template("report.html").render(
+        report=report,
+        session=report["session"],
+        labels=labels,
+        charts=charts,
+        session_date=session_date(report["session"], labels),
+        role_name=lambda role: role_label(labels, role),
+        status_name=lambda status: status_label(labels, status),
+        language_name=lambda code: language_label(labels, code),
+        translation_note=lambda entry: translation_note(labels, entry),
+        original_note=lambda code: original_note(labels, code),
     )
     return html.encode("utf-8")

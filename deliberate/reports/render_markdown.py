@@ -9,8 +9,12 @@ import re
 
 from deliberate.clusters.synthesis_markdown import to_markdown
 from deliberate.reports.labels import (
+    colon,
+    count,
     language_label,
     original_note,
+    percent,
+    quoted,
     role_label,
     session_facts,
     short_time,
@@ -63,8 +67,8 @@ def _question(question: dict, labels: dict[str, str], raw: dict[str, str], langu
         f"## {labels['question']} {position}: {escape_markdown(question['text'])}",
         "",
         f"*{status_label(labels, question['status'])}* · **{labels['participation']}:** "
-        f"{labels['participants']} {figures['participants']} · {labels['contributions']} "
-        f"{figures['contributions']} · {labels['votes']} {figures['votes']}",
+        f"{labels['participants']} {count(figures['participants'], labels)} · {labels['contributions']} "
+        f"{count(figures['contributions'], labels)} · {labels['votes']} {count(figures['votes'], labels)}",
     ]
     if question["attribution"]:
         out += ["", f"*{labels['attribution']}: {escape_markdown(question['attribution'])}*"]
@@ -83,8 +87,9 @@ def _question(question: dict, labels: dict[str, str], raw: dict[str, str], langu
             f"### {labels['cluster']}: {escape_markdown(cluster['label'])}",
             *_translations(cluster.get("label_translations"), raw),
             "",
-            f"{labels['support']}: {labels['agree']} {cluster['agree']} · {labels['disagree']} "
-            f"{cluster['disagree']} · {labels['supporters']} {cluster['supporters']}",
+            f"{colon(labels['support'], labels)} {labels['agree']} {count(cluster['agree'], labels)} · "
+            f"{labels['disagree']} {count(cluster['disagree'], labels)} · "
+            f"{labels['supporters']} {count(cluster['supporters'], labels)}",
         ]
         if cluster["synthesis"].strip():
             out += _synthesis_part(cluster, labels, raw, language, notes)
@@ -94,8 +99,9 @@ def _question(question: dict, labels: dict[str, str], raw: dict[str, str], langu
     if question["footnotes"]:
         out.append("")
         out += [
-            f'[^{notes[note["contribution_id"]]}]: "{_one_line(note["text"])}" '
-            f"({labels['agree']} {note['agree']}, {labels['disagree']} {note['disagree']})"
+            f"[^{notes[note['contribution_id']]}]: {quoted(_one_line(note['text']), labels)} "
+            f"({labels['agree']} {count(note['agree'], labels)}, "
+            f"{labels['disagree']} {count(note['disagree'], labels)})"
             + "".join(f" / {_one_translation(t, raw)}" for t in note.get("translations") or [])
             for note in question["footnotes"]
         ]
@@ -114,12 +120,13 @@ def _opinion_groups(section: dict | None, labels: dict[str, str], raw: dict[str,
     for group in section["groups"]:
         out += [
             "",
-            f"**{labels['opinion_group']} {group['name']}** · {labels['opinion_people']} {group['size']}",
+            f"**{labels['opinion_group']} {group['name']}** · "
+            f"{labels['opinion_people']} {count(group['size'], labels)}",
             "",
         ]
         out += [
-            f"- #{r['contribution_id']} {_one_line(r['text'])} ({round(100 * r['agree_share'])}% "
-            f"{labels['opinion_agree_share']}, {round(100 * r['disagree_share'])}% "
+            f"- #{r['contribution_id']} {_one_line(r['text'])} ({percent(r['agree_share'], labels)} "
+            f"{labels['opinion_agree_share']}, {percent(r['disagree_share'], labels)} "
             f"{labels['opinion_disagree_share']})"
             for r in group["representative"]
         ]
@@ -198,7 +205,7 @@ def _table(items: list[dict], labels: dict[str, str], raw: dict[str, str]) -> li
     rows += [
         f"| {c['id']} | {_one_line(c['text'])}"
         + "".join(f" / {_one_translation(t, raw)}" for t in c.get("translations") or [])
-        + f" | {_who(c, labels)} | {c['agree']} | {c['disagree']} |"
+        + f" | {_who(c, labels)} | {count(c['agree'], labels)} | {count(c['disagree'], labels)} |"
         for c in items
     ]
     return rows
@@ -210,8 +217,9 @@ def _items(items: list[dict], labels: dict[str, str], raw: dict[str, str]) -> li
         # Continuation lines are indented so a multi-line contribution stays inside its list item.
         text = escape_markdown(c["text"]).replace("\n", "\n  ")
         out.append(
-            f"- **#{c['id']}** {text}  \n  *{_who(c, labels, short_time(c['created_at']))} · "
-            f"{labels['agree']} {c['agree']} · {labels['disagree']} {c['disagree']}*"
+            f"- **#{c['id']}** {text}  \n  *{_who(c, labels, short_time(c['created_at'], labels))} · "
+            f"{labels['agree']} {count(c['agree'], labels)} · "
+            f"{labels['disagree']} {count(c['disagree'], labels)}*"
             + "".join(f"  \n  {_one_translation(t, raw)}" for t in c.get("translations") or [])
         )
     return out

@@ -12,8 +12,11 @@ import re
 
 from deliberate.reports.charts import activity_chart, opinion_map_chart, support_chart
 from deliberate.reports.labels import (
+    count,
     language_label,
     original_note,
+    percent,
+    quoted,
     role_label,
     session_facts,
     short_time,
@@ -88,7 +91,9 @@ def _participation(question: dict, labels: dict[str, str]) -> dict:
     figures = question["participation"]
     return {
         "kind": "participation",
-        "figures": [[figures[key], labels[key]] for key in ("participants", "contributions", "votes")],
+        "figures": [
+            [count(figures[key], labels), labels[key]] for key in ("participants", "contributions", "votes")
+        ],
     }
 
 
@@ -175,8 +180,11 @@ def _tree(
         ref["first"] = ref["n"] not in seen
         seen.add(ref["n"])
         ref["lang"] = languages.get(note["contribution_id"])
-        ref["quote"] = f"#{note['contribution_id']} “{note['text']}”"
-        ref["tally"] = f"({labels['agree']} {note['agree']}, {labels['disagree']} {note['disagree']})"
+        ref["quote"] = f"#{note['contribution_id']} {quoted(note['text'], labels)}"
+        ref["tally"] = (
+            f"({labels['agree']} {count(note['agree'], labels)}, "
+            f"{labels['disagree']} {count(note['disagree'], labels)})"
+        )
     return nodes
 
 
@@ -223,12 +231,13 @@ def _opinion_groups(section: dict | None, labels: dict[str, str]) -> dict | None
         "caption": labels["opinion_map"],
         "groups": [
             {
-                "title": f"{labels['opinion_group']} {g['name']} · {labels['opinion_people']} {g['size']}",
+                "title": f"{labels['opinion_group']} {g['name']} · "
+                f"{labels['opinion_people']} {count(g['size'], labels)}",
                 "items": [
                     {
-                        "text": f"#{r['contribution_id']} “{r['text']}”",
-                        "share": f"{round(100 * r['agree_share'])}% {labels['opinion_agree_share']}, "
-                        f"{round(100 * r['disagree_share'])}% {labels['opinion_disagree_share']}",
+                        "text": f"#{r['contribution_id']} {quoted(r['text'], labels)}",
+                        "share": f"{percent(r['agree_share'], labels)} {labels['opinion_agree_share']}, "
+                        f"{percent(r['disagree_share'], labels)} {labels['opinion_disagree_share']}",
                     }
                     for r in g["representative"]
                 ],
@@ -309,7 +318,7 @@ def _contribution(c: dict, labels: dict[str, str]) -> dict:
         "lang": language(c["language"]),
         "author": c["author"],
         "who": f"{role} · {c['language']}",
-        "meta": f"{c['author']} · {role} · {c['language']} · {short_time(c['created_at'])}",
+        "meta": f"{c['author']} · {role} · {c['language']} · {short_time(c['created_at'], labels)}",
         "agree": c["agree"],
         "disagree": c["disagree"],
         "translations": _beside(c.get("translations"), labels),

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 
 from deliberate import jobs, validation
 from deliberate.config import LANGUAGES
-from deliberate.errors import DomainError
 from deliberate.extensions import db
 from deliberate.reports.builder import build_report
 from deliberate.reports.renderers import FORMATS, render
@@ -73,11 +72,7 @@ def start_export(
 
 def job_file(job) -> ReportFile:
     """The file of a finished export job, or why there is none."""
-    if job.state == "failed":
-        raise DomainError(job.error_code or "invalid", job.error_message or "")
-    if job.state != "done":
-        raise DomainError("conflict", _("The report is still being made; try again in a moment."))
-    kept = jobs.result_file(job)
+    kept = jobs.result_file(job, unfinished=_("The report is still being made; try again in a moment."))
     return ReportFile(kept.data, kept.media_type, kept.filename)
 
 

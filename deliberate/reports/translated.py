@@ -72,4 +72,5 @@ def report_labels(language: str) -> dict[str, str]:
             "status_closed": _("Closed"),
             **{f"role_{key}": name for key, name in role_names().items()},
             **{f"status_{key}": name for key, name in status_names().items()},
+            "locale": language,
         }

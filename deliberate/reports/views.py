@@ -4,7 +4,7 @@ from flask import Blueprint, Flask, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from deliberate.access import EXPORTS, require_role, role_in
-from deliberate.api import json_body
+from deliberate.api import file_response, json_body
 from deliberate.errors import DomainError
 from deliberate.extensions import csrf, db
 from deliberate.i18n import asked_language, current_language
@@ -24,16 +24,7 @@ def register(app: Flask) -> None:
 
 
 def send(report: service.ReportFile, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(
-        report.data,
-        # content_type, not mimetype: Werkzeug appends a second "; charset=utf-8" to a text mimetype.
-        content_type=report.media_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{report.filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(report.data, report.media_type, report.filename, inline)
 
 
 @api.route("/<code>/report", methods=["GET"])

@@ -75,16 +75,23 @@ def changes_key(session_id: int, number: int) -> str:
     return f"changes:{session_id}:{number}"
 
 
+def body_key(session_id: int, number: int) -> str:
+    """The cached part of ``GET /api/v1/sessions/CODE/versions/N`` that never changes (its changes,
+    sections and frozen report, serialised once), which the route sends with the live parts."""
+    return f"version-body:{session_id}:{number}"
+
+
 def changes(session_id: int, number: int) -> dict:
-    """What version ``number`` changed since the one before, and its sections, kept as a JSON file:
-    reading two frozen reports and diffing their syntheses word by word is no work for the server's
-    loop, and a version never changes, so this runs once per version."""
+    """What version ``number`` changed since the one before, and its sections, kept as a JSON file, and
+    the same with the frozen report as the API's answer: reading two frozen reports, diffing their
+    syntheses word by word and serialising a report of megabytes is no work for the server's loop, and
+    a version never changes, so this runs once per version."""
     from deliberate.review import diff, services
 
     session = _session(session_id)
     key = changes_key(session_id, number)
     file_id = jobs.cached_file(key)
-    if file_id is None:
+    if file_id is None or jobs.cached_file(body_key(session_id, number)) is None:
         version = services.get_version(session, number)
         before = services.previous(version)
         jobs.progress(0, 1)
@@ -95,4 +102,11 @@ def changes(session_id: int, number: int) -> dict:
         }
         data = json.dumps(made, ensure_ascii=False).encode()
         file_id = jobs.store_file(key, data, "application/json", f"changes-v{number}.json")
+        body = {"changes": made["changes"], "sections": made["sections"], "report": version.snapshot}
+        jobs.store_file(
+            body_key(session_id, number),
+            json.dumps(body, ensure_ascii=False).encode(),
+            "application/json",
+            f"version-v{number}.json",
+        )
     return {"file": file_id}

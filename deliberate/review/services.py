@@ -7,7 +7,7 @@ version is what registered participants read after the session.
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from deliberate import jobs, validation
 from deliberate.access import MODERATING, REVIEWS
@@ -30,8 +30,6 @@ def versions(session: PanelSession) -> list[ReportVersion]:
     return db.session.scalars(
         db.select(ReportVersion)
         .options(
-            defer(ReportVersion.snapshot),
-            defer(ReportVersion.translations),
             joinedload(ReportVersion.submitted_by),
             joinedload(ReportVersion.decided_by),
         )
@@ -40,9 +38,9 @@ def versions(session: PanelSession) -> list[ReportVersion]:
     ).all()
 
 
-def latest_number(session: PanelSession) -> int | None:
+def latest_number(session_id: int) -> int | None:
     return db.session.scalar(
-        db.select(db.func.max(ReportVersion.number)).where(ReportVersion.session_id == session.id)
+        db.select(db.func.max(ReportVersion.number)).where(ReportVersion.session_id == session_id)
     )
 
 
@@ -50,7 +48,7 @@ def get_version(session: PanelSession, number: object, reports: bool = True) -> 
     """Version ``number``; its frozen reports (megabytes of JSON on a large session) are read only when
     used: the snapshot with it unless ``reports`` is false, the other languages on first use."""
     number = validation.identifier(number, "version")
-    frozen = [defer(ReportVersion.translations)] + ([] if reports else [defer(ReportVersion.snapshot)])
+    frozen = [undefer(ReportVersion.snapshot)] if reports else []
     version = db.session.scalar(
         db.select(ReportVersion)
         .options(
@@ -71,7 +69,7 @@ def get_version(session: PanelSession, number: object, reports: bool = True) -> 
 def previous(version: ReportVersion) -> ReportVersion | None:
     return db.session.scalar(
         db.select(ReportVersion)
-        .options(defer(ReportVersion.translations))
+        .options(undefer(ReportVersion.snapshot))
         .where(ReportVersion.session_id == version.session_id, ReportVersion.number < version.number)
         .order_by(ReportVersion.number.desc())
         .limit(1)
@@ -244,10 +242,7 @@ def decide(
         reason = validation.optional_text(reason, "reason", max_length=5000)
     # Two rapporteurs deciding at once: the second waits here and then finds the version decided.
     db.session.refresh(version, with_for_update=True)
-    latest = db.session.scalar(
-        db.select(func.max(ReportVersion.number)).where(ReportVersion.session_id == version.session_id)
-    )
-    if version.number != latest:
+    if version.number != latest_number(version.session_id):
         raise DomainError("conflict", _("A newer version has been submitted; review that one."))
     if version.status != "submitted":
         raise DomainError("conflict", _("This version has already been decided."))

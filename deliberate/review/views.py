@@ -87,10 +87,15 @@ def submitted(session, role: str, language: object) -> ReportVersion:
 
 
 def reading(session, version: ReportVersion) -> dict:
-    """``{previous, changes, sections}`` of a version: from the cache, or made once by a job and waited
-    for cooperatively (a version never changes)."""
+    """``{previous, changes, sections}`` of a version (see ``_made_once``)."""
+    return json.loads(_made_once(session, version, review_jobs.changes_key(session.id, version.number)))
+
+
+def _made_once(session, version: ReportVersion, cache_key: str) -> bytes:
+    """One of the files the changes job makes of a version: from the cache, or made once by the job
+    and waited for cooperatively (a version never changes)."""
     for _attempt in range(2):  # the cached file may go between the look-up and the read
-        file_id = jobs.cached_file(review_jobs.changes_key(session.id, version.number))
+        file_id = jobs.cached_file(cache_key)
         if file_id is None:
             job = jobs.enqueue(
                 review_jobs.CHANGES,
@@ -107,10 +112,10 @@ def reading(session, version: ReportVersion) -> dict:
                 raise DomainError(
                     ended.error_code or "conflict", ended.error_message or _("Still computing; try again.")
                 )
-            file_id = ended.result["file"]
-        kept = db.session.get(JobFile, file_id)
+            file_id = jobs.cached_file(cache_key)
+        kept = db.session.get(JobFile, file_id) if file_id is not None else None
         if kept is not None:
-            return json.loads(kept.data)
+            return kept.data
     raise DomainError("conflict", _("Still computing; try again."))
 
 
@@ -145,17 +150,16 @@ def api_submit(code: str):
 @api.route("/<code>/versions/<int:number>", methods=["GET"])
 def api_version(code: str, number: int):
     session, _role = _context(code)
-    version = services.get_version(session, number)
-    read = reading(session, version)
-    return jsonify(
-        {
-            "version": version_view(version),
-            "changes": read["changes"],
-            "comments": [comment_view(c) for c in version.comments],
-            "sections": read["sections"],
-            "report": version.snapshot,
-        }
+    version = services.get_version(session, number, reports=False)
+    body = _made_once(session, version, review_jobs.body_key(session.id, version.number))
+    # The version's live parts (status, comments), then its changes, sections and report as the job
+    # serialised them: a report of megabytes is neither parsed nor serialised again in the loop.
+    live = json.dumps(
+        {"version": version_view(version), "comments": [comment_view(c) for c in version.comments]},
+        ensure_ascii=False,
     )
+    data = live[:-1].encode() + b"," + body.removeprefix(b"{")
+    return current_app.response_class(data, mimetype="application/json")
 
 
 @api.route("/<code>/versions/<int:number>/comments", methods=["POST"])
@@ -231,6 +235,15 @@ def index(code: str):
     )
 
 
+def _done_message(action: str | None, number: int) -> str:
+    """What the review page says after it did what was asked (the page is reloaded, so it says it)."""
+    if action == "comment":
+        return _("Your comment was added.")
+    if action == "approve":
+        return _("Version %(n)s is approved and published.", n=number)
+    return _("Version %(n)s goes back for changes.", n=number)
+
+
 @pages.route("/s/<code>/review/<int:number>", methods=["GET", "POST"])
 @login_required
 def show(code: str, number: int):
@@ -241,15 +254,15 @@ def show(code: str, number: int):
         abort(404)
     if request.method == "POST":
         try:
-            if request.form.get("action") == "comment":
+            action = request.form.get("action")
+            if action == "comment":
                 services.comment(
                     current_user, role, version, request.form.get("section"), request.form.get("text")
                 )
             else:
-                services.decide(
-                    current_user, role, version, request.form.get("action"), request.form.get("reason")
-                )
+                services.decide(current_user, role, version, action, request.form.get("reason"))
             db.session.commit()
+            flash(_done_message(action, version.number))
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -267,7 +280,7 @@ def show(code: str, number: int):
         changes=read["changes"],
         sections=read["sections"],
         reviewer=role in REVIEWS,
-        latest=version.number == services.latest_number(session),
+        latest=version.number == services.latest_number(session.id),
     )
 
 

@@ -1,7 +1,7 @@
 """Socket.IO events of a room. Each handler: parse, check the role, call a service; the decorator
 commits and answers. Broadcasts leave through the outbox after the commit."""
 
-from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
@@ -9,27 +9,42 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from deliberate import throttle
-from deliberate.access import SEES_HIDDEN, require_role
+from deliberate.access import SEES_HIDDEN, refuse_if_archived, require_role
 from deliberate.errors import DomainError
 from deliberate.extensions import socketio
 from deliberate.i18n import current_language
 from deliberate.realtime.handlers import connection_handler, handler
-from deliberate.realtime.publisher import room, user_room
+from deliberate.realtime.publisher import room, rooms, user_room
 from deliberate.rooms import services
 from deliberate.rooms.views_model import contribution_view
 from deliberate.sessions.services import get_question
 from deliberate.translation import retry as translation_retry
-
-# Which questions each socket of this process has joined, to tell presence when it disconnects.
-_joined: dict[str, set[int]] = defaultdict(set)
 
 
 def _broadcaster():
     return current_app.extensions["deliberate.broadcaster"]
 
 
-def rate_limit(kind: str) -> None:
-    current_app.extensions[f"deliberate.rate.{kind}"].check(current_user.id)
+def _connections():
+    return current_app.extensions["deliberate.connections"]
+
+
+def _degraded() -> bool:
+    """Redis is unreachable: this room hears only what this process sends (see realtime.link)."""
+    link = current_app.extensions.get("deliberate.redis")
+    return bool(link and link.down)
+
+
+def rate_limit(kind: str, user_id: int | None = None) -> None:
+    current_app.extensions[f"deliberate.rate.{kind}"].check(current_user.id if user_id is None else user_id)
+
+
+def _identities():
+    return current_app.extensions["deliberate.identities"]
+
+
+def _known_socket() -> bool:
+    return _identities().person(request.sid) is not None or current_user.is_authenticated
 
 
 @connection_handler("connect")
@@ -52,14 +67,17 @@ def connect(auth: Any = None) -> bool:
         current_app._get_current_object(), socketio, current_app.config["DISCONNECT_POLL_SECONDS"]
     )
     # One person holding hundreds of sockets would count as hundreds in presence and load the room.
-    return connections.opened(current_user.id, request.sid)
+    if not connections.opened(current_user.id, request.sid):
+        return False
+    _identities().opened(request.sid, current_user.id)
+    return True
 
 
 @connection_handler("disconnect")
 def disconnect(*_reason: Any) -> None:
-    for question_id in _joined.pop(request.sid, set()):
+    for question_id in _connections().closed(request.sid):
         _broadcaster().left(question_id, request.sid)
-    current_app.extensions["deliberate.connections"].closed(request.sid)
+    _identities().closed(request.sid)
 
 
 @handler("join")
@@ -67,12 +85,19 @@ def join(payload: dict) -> dict:
     throttle.hit("RATE_JOINS", "join", current_user.id)
     question = get_question(payload.get("question_id"))
     role = require_role(current_user, question.session)
+    _identities().remember_role(request.sid, question.session_id, role)  # its votes need not look again
+    audience = "staff" if role in SEES_HIDDEN else "public"
+    # A socket that can apply a `contributions` batch says so; in a busy room it gets batches.
+    batched = payload.get("batches") is True
+    # In the room before the state is read: an event committed after the read reaches the socket (the
+    # page applies it on top of the state by its seq), never falls between the two.
+    leave_room(room(question.id, audience, batched=not batched))
+    join_room(room(question.id, audience, batched=batched))
     state = services.room_state(question, current_user, role, current_language())
-    join_room(room(question.id, "staff" if role in SEES_HIDDEN else "public"))
-    if question.id not in _joined[request.sid]:
-        _joined[request.sid].add(question.id)
+    if _connections().entered(request.sid, question.id):
         _broadcaster().joined(question.id, request.sid)
     state["presence"] = _broadcaster().presence(question.id)
+    state["degraded"] = _degraded()
     state["role"] = role
     return {"state": state}
 
@@ -80,10 +105,9 @@ def join(payload: dict) -> dict:
 @handler("leave")
 def leave(payload: dict) -> dict:
     question = get_question(payload.get("question_id"))
-    for audience in ("public", "staff"):
-        leave_room(room(question.id, audience))
-    if question.id in _joined.get(request.sid, set()):
-        _joined[request.sid].discard(question.id)
+    for name in rooms(question.id):
+        leave_room(name)
+    if _connections().exited(request.sid, question.id):
         _broadcaster().left(question.id, request.sid)
     return {}
 
@@ -104,14 +128,53 @@ def post(payload: dict) -> dict:
     return {"contribution": contribution_view(contribution)}
 
 
-@handler("vote")
+class _Unremembered(DomainError):
+    """This socket has not voted in that session yet: its role is checked as every event's is."""
+
+    def __init__(self) -> None:
+        super().__init__("forbidden", "")  # never answered: the event checks the role instead
+
+
+@handler("vote", authenticated=_known_socket)
 def vote(payload: dict) -> dict:
-    target = services.vote_target(payload.get("contribution_id"))
-    role = require_role(current_user, target.session_id)
-    agree, disagree = services.vote(
-        current_user, role, target, payload.get("value"), admit=lambda: rate_limit("votes")
-    )
-    return {"contribution_id": target.id, "agree": agree, "disagree": disagree}
+    # The person and their role as this socket learnt them (realtime/identity.py): no user or
+    # registration query per vote. The first vote of a socket in a session checks as every event does.
+    identities, sid = _identities(), request.sid
+    contribution_id, value = payload.get("contribution_id"), payload.get("value")
+
+    def write(voter: int, role_for: Callable[[services.VoteTarget], str]) -> dict:
+        target = services.vote_target(contribution_id)
+        role = role_for(target)
+        agree, disagree = services.vote(
+            services.Voter(voter), role, target, value, admit=lambda: rate_limit("votes", voter)
+        )
+        return {"contribution_id": target.id, "agree": agree, "disagree": disagree}
+
+    def remembered(target: services.VoteTarget) -> str:
+        role = identities.role(sid, target.session_id)
+        if role is None:
+            raise _Unremembered()
+        refuse_if_archived(target.archived)
+        return role
+
+    def checked(target: services.VoteTarget) -> str:
+        role = require_role(current_user, target.session_id)
+        identities.remember_role(sid, target.session_id, role)
+        return role
+
+    voter = identities.person(sid)
+    if voter is not None:
+        # Votes arriving together share one transaction (deliberate/group_commit.py): this one is
+        # answered once that has committed. The event itself reads nothing from the database.
+        group = current_app.extensions.get("deliberate.group_commit")
+        try:
+            if group is None:
+                return write(voter, remembered)
+            order = contribution_id if isinstance(contribution_id, int) else 0
+            return group.run(lambda: write(voter, remembered), order=order)
+        except _Unremembered:
+            pass
+    return write(current_user.id, checked)  # in this event's own transaction
 
 
 @handler("moderate")

@@ -7,10 +7,9 @@ request, 403 bad or missing key, 429 too many requests, 500 could not translate)
 
 from __future__ import annotations
 
+from deliberate.config import LANGUAGES
 from deliberate.translation.http import post_json
 from deliberate.translation.providers import ProviderError
-
-LANGUAGES = ("en", "fr", "es")
 
 
 class LibreTranslate:

@@ -31,7 +31,7 @@ def _run(app: Flask, socketio) -> None:
         socketio.sleep(interval)
         try:
             with app.app_context():
-                jobs.enqueue("deliberate.translation.jobs.retry_missing", key="translation:retry")
+                jobs.enqueue("deliberate.translation.jobs.retry_missing", key="translation:retry", fresh=True)
                 db.session.commit()
         except Exception:  # a database hiccup must not end the loop for good
             logging.getLogger(__name__).exception("translation retry failed")

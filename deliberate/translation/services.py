@@ -91,7 +91,7 @@ def source(kind: str, object_id: int) -> Source | None:
 
 
 def _enqueue(kind: str, object_id: int) -> None:
-    jobs.enqueue(JOB, kind, object_id, key=f"translation:{kind}:{object_id}")
+    jobs.enqueue(JOB, kind, object_id, key=f"translation:{kind}:{object_id}", fresh=True)
 
 
 def contribution_written(contribution: Contribution) -> None:

@@ -80,7 +80,7 @@ function renderCluster(cluster, inside) {
   }
   const list = el("ul", { class: "cluster-members" });
   for (const c of inside.slice(0, MEMBERS_SHOWN)) {
-    list.append(el("li", {}, `#${c.id} ${c.text.length > 120 ? `${c.text.slice(0, 117)}…` : c.text}`));
+    list.append(quotedItem(c.id, c.text.length > 120 ? `${c.text.slice(0, 117)}…` : c.text, c.language));
   }
   li.append(list);
   if (inside.length > MEMBERS_SHOWN) li.append(el("p", { class: "meta" }, room.fill(S.andMore, { n: inside.length - MEMBERS_SHOWN })));
@@ -306,6 +306,13 @@ let suggestions = [];
 
 // One suggested theme: its label (or the cluster it fits), size, languages, support and the
 // contributions that represent it best.
+// "#12 text": the contribution's text in its own language (the page around it is in the reader's).
+function quotedItem(id, text, language) {
+  const li = el("li", {}, `#${id} `);
+  li.append(el("span", { lang: language || null }, text));
+  return li;
+}
+
 function renderSuggestion(s, i) {
   const li = el("li", { class: "suggestion", "data-cluster-id": s.cluster_id || "" });
   const id = `suggestion-${i}`;
@@ -317,8 +324,10 @@ function renderSuggestion(s, i) {
     [languages, count("agreeCount", (s.support || {}).agree || 0), count("disagreeCount", (s.support || {}).disagree || 0)]
       .filter(Boolean).join(" · "));
   const shown = (s.representative_ids && s.representative_ids.length ? s.representative_ids : s.contribution_ids).slice(0, 3);
-  const sample = el("ul", { class: "meta representatives" }, ...shown.map((cid) =>
-    el("li", {}, `#${cid} ${(state.contributions.get(cid) || { text: "" }).text.slice(0, 120)}`)));
+  const sample = el("ul", { class: "meta representatives" });  // el() takes text, not children
+  sample.append(...shown.map((cid) =>
+    quotedItem(cid, (state.contributions.get(cid) || { text: "" }).text.slice(0, 120),
+      (state.contributions.get(cid) || {}).language)));
   li.append(box, label, figures, sample);
   return li;
 }

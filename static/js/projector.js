@@ -1,6 +1,6 @@
 // Projector view: the most agreed contributions of a room, large, with live tallies.
 import { LiveRoom } from "./live.js";
-import { countText } from "./plurals.js";
+import { countText, formatCount } from "./plurals.js";
 
 const config = JSON.parse(document.getElementById("projector-config").textContent);
 const contributions = new Map();
@@ -18,15 +18,16 @@ function draw() {
     const li = document.createElement("li");
     li.dataset.id = c.id;
     const text = document.createElement("span");
+    if (c.language) text.lang = c.language;
     text.textContent = c.text;  // always text, never markup
     const tally = document.createElement("span");
     tally.className = "tally";
     const a = document.createElement("span");
     a.className = "a";
-    a.textContent = `▲ ${c.agree} ${config.strings.agree}`;
+    a.textContent = `▲ ${formatCount(config.language, c.agree)} ${config.strings.agree}`;
     const d = document.createElement("span");
     d.className = "d";
-    d.textContent = `▼ ${c.disagree} ${config.strings.disagree}`;
+    d.textContent = `▼ ${formatCount(config.language, c.disagree)} ${config.strings.disagree}`;
     tally.append(a, "  ·  ", d);
     li.append(text, ...translationLines(c), tally);
     return li;

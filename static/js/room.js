@@ -8,10 +8,10 @@
 //   room.on("state", (snapshot) => …)                after a (re)join replaced the state;
 //   room.list.update(id) / room.list.draw()          patch a row / draw the list again.
 // The connection starts once every module of the page has registered (DOMContentLoaded).
-import { LiveRoom } from "./live.js";
+import { KEEP_PENDING, LiveRoom } from "./live.js";
 import { moderation } from "./agenda.js";
 import { ContributionList, fold, PAGE_SIZE } from "./list.js";
-import { countText } from "./plurals.js";
+import { countText, formatCount } from "./plurals.js";
 
 const config = JSON.parse(document.getElementById("room-config").textContent);
 const S = config.strings;
@@ -75,9 +75,9 @@ function voteButton(c, value) {
     class: `vote ${agree ? "vote-agree" : "vote-disagree"}`,
     "data-vote": String(value),
     "aria-pressed": String(c.my_vote === value),
-    "aria-label": `${label}: ${count(agree ? "agreeCount" : "disagreeCount", n)}`,
   });
-  button.append(el("span", {}, label), el("span", { class: "count", "data-count": agree ? "agree" : "disagree" }, String(n)));
+  // Its accessible name is what it shows ("Agree 3"): no aria-label that a voice user could not say.
+  button.append(el("span", {}, label), " ", el("span", { class: "count", "data-count": agree ? "agree" : "disagree" }, formatCount(config.language, n)));
   return button;
 }
 
@@ -139,12 +139,13 @@ function pendingRows() {
 // The counts, the pager and the "N new" button follow the list after every change to it.
 function listChanged() {
   const total = [...state.contributions.values()].filter((c) => !c.hidden).length;
-  $("contribution-count").textContent = String(total);
+  $("contribution-count").textContent = formatCount(config.language, total);
   const shown = list.order.length;
   const first = shown ? list.view.page * PAGE_SIZE + 1 : 0;
   const last = Math.min(shown, (list.view.page + 1) * PAGE_SIZE);
-  $("shown-count").textContent = fill(S.shown, { first, last, shown });
-  $("page-of").textContent = fill(S.pageOf, { page: list.view.page + 1, pages: list.pages() });
+  const n = (value) => formatCount(config.language, value);
+  $("shown-count").textContent = fill(S.shown, { first: n(first), last: n(last), shown: n(shown) });
+  $("page-of").textContent = fill(S.pageOf, { page: n(list.view.page + 1), pages: n(list.pages()) });
   $("page-previous").disabled = list.view.page === 0;
   $("page-next").disabled = list.view.page >= list.pages() - 1;
   $("pager").hidden = list.pages() < 2;
@@ -178,6 +179,22 @@ function refused(ack) {
 
 // --- live events: the one place where they change the state and the page --------------------------
 
+// Others' votes change the counts the person is on: say the new ones (only for the row they are in,
+// so a busy room does not talk over them).
+function announceTally(counts) {
+  const row = document.activeElement && document.activeElement.closest("#contributions li[data-id]");
+  const changedCounts = row && counts[row.dataset.id];
+  if (!changedCounts) return;
+  announceCounts(row.dataset.id, ...changedCounts);
+}
+
+function announceCounts(id, agree, disagree) {
+  announce(`#${id}: ${count("agreeCount", agree)}, ${count("disagreeCount", disagree)}`);
+}
+
+// One's own posts: "posted" is said once the server has it, never "new contribution from" oneself.
+const ownPosts = new Set();
+
 function setCounts(id, agree, disagree) {
   const c = state.contributions.get(id);
   if (!c) return;
@@ -193,6 +210,7 @@ function updateAllRows() {
 const appliers = {
   tally(payload) {
     for (const [id, [agree, disagree]] of Object.entries(payload.counts)) setCounts(Number(id), agree, disagree);
+    announceTally(payload.counts);
   },
   contribution(payload) {
     const known = state.contributions.get(payload.id);
@@ -204,7 +222,7 @@ const appliers = {
     if (known) list.update(payload.id);
     else {
       list.add(payload.id);
-      announce(fill(S.newContribution, { name: payload.author }));
+      if (!ownPosts.has(payload.id)) announce(fill(S.newContribution, { name: payload.author }));
     }
   },
   cluster(payload) {
@@ -243,6 +261,13 @@ const handlers = {
     const node = $("connection");
     node.dataset.state = status;
     node.textContent = status === "connected" ? S.connected : S.offline;
+  },
+  // Redis away: this page hears only the events of its own server until it is back (see live.js).
+  onDegraded(degraded) {
+    const node = $("connection");
+    if (node.dataset.state === "offline") return;
+    node.dataset.state = degraded ? "degraded" : "connected";
+    node.textContent = degraded ? S.degraded : S.connected;
   },
   onState(snapshot) {
     if (!room.interactiveAt) performance.mark("room-state-received");
@@ -330,9 +355,11 @@ $("post-form").addEventListener("submit", async (event) => {
   $("post-counter").textContent = `0 / ${config.maxLength}`;
   const ack = await room.live.post(text, $("post-language").value || null);
   if (ack.ok) {
+    ownPosts.add(ack.contribution.id);
+    announce(S.posted);
     // One's own post is shown at once, even while reading further down.
     if (!list.rows.has(ack.contribution.id) && list.matches(state.contributions.get(ack.contribution.id))) list.showArrived();
-  } else if (!["offline", "timeout"].includes(ack.error.code)) {
+  } else if (!KEEP_PENDING.includes(ack.error.code)) {
     $("post-error").textContent = `${S.error} ${ack.error.message}`;
     box.value = text;
     box.dispatchEvent(new Event("input"));  // the counter follows the restored text
@@ -346,6 +373,7 @@ async function vote(id, wanted) {
   if (!ack.ok) { refused(ack); return; }
   c.my_vote = value;
   setCounts(id, ack.agree, ack.disagree);
+  announceCounts(id, ack.agree, ack.disagree);
   changed("tally");
 }
 

@@ -20,7 +20,7 @@ function render(found) {
     li.append(
       el("span", { class: "lang" }, c.language.toUpperCase()),
       el("a", { href: `#c${c.id}`, class: "ref" }, `#${c.id}`),
-      el("span", { class: "similar-text" }, ` ${c.text.length > 160 ? `${c.text.slice(0, 157)}…` : c.text} `),
+      el("span", { class: "similar-text", lang: c.language }, ` ${c.text.length > 160 ? `${c.text.slice(0, 157)}…` : c.text} `),
       el("button", { type: "button", class: "link-button", "data-agree-instead": c.id }, S.agreeInstead),
     );
     list.append(li);

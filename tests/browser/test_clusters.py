@@ -10,7 +10,6 @@ import re
 import uuid
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 LIVE = 5_000  # ms: a cluster event or an assignment reaches the other pages well within this
@@ -267,7 +266,3 @@ def test_an_attendee_sees_cluster_badges_but_no_clustering_tools(room, question_
     expect(alice.locator("#connection")).to_have_attribute("data-state", "connected")
     expect(item(alice, inside).locator(".badge-cluster")).to_have_text(label)
     expect(item(alice, outside).locator(".badge-cluster")).to_have_count(0)
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

@@ -3,7 +3,6 @@ moving: the export runs in the server's embedded worker pool, not in its event l
 
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
 LIVE = 5_000  # ms
@@ -27,7 +26,3 @@ def test_a_moderator_follows_a_pdf_export_while_the_room_keeps_receiving_posts(r
 
     assert download.value.suggested_filename.endswith(".pdf")
     expect(progress.locator("progress")).to_have_attribute("value", "3")
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

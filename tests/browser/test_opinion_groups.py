@@ -98,7 +98,3 @@ def log_in_as(log_in, people, email):
     key = f"tmp-{uuid.uuid4().hex[:6]}"
     people[key] = Person(key, email, "attendee")
     return log_in(key)
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

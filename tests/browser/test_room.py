@@ -7,7 +7,6 @@ no test sleeps for a fixed time.
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import Page, expect
 
 LIVE = 5_000  # ms: a post, a hide or a (coalesced, ≤ 4/s) tally reaches the other pages well within this
@@ -255,5 +254,19 @@ def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, serve
         assert len(stored(alice, question_id, text)) == 1
 
 
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")
+def test_a_burst_of_posts_arrives_in_batches_each_shown_once_and_the_authors_pending_posts_matched_once(room):
+    alice, bruno = room("alice"), room("bruno")
+    # Count the batch frames Bruno's page receives (a busy room: more than 5 posts a second).
+    bruno.evaluate(
+        """() => { window.__batches = 0;
+                   window.deliberateRoom.live.socket.onAny((name) => {
+                     if (name === "contributions") window.__batches += 1; }); }"""
+    )
+    texts = [unique(f"Rafale {n}") for n in range(12)]
+    # Alice's page posts them as the form does (each kept pending until its ack), all at once.
+    alice.evaluate("(texts) => { for (const t of texts) window.deliberateRoom.live.post(t); }", texts)
+    for text in texts:
+        expect(item(bruno, text)).to_have_count(1, timeout=LIVE)
+        expect(item(alice, text)).to_have_count(1, timeout=LIVE)
+    expect(alice.locator("#contributions li.is-pending")).to_have_count(0)
+    assert bruno.evaluate("window.__batches") >= 1

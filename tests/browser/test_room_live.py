@@ -173,7 +173,3 @@ def test_an_attendee_votes_on_ten_contributions_in_a_row_with_the_keyboard(open_
     mine = {c["id"]: c["my_vote"] for c in state(alice, crowded["question_id"])["contributions"]}
     assert [mine[row] for row in voted] == [1] * 10
     assert re.fullmatch(r"\d+", alice.locator("#contribution-count").inner_text())
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

@@ -52,9 +52,9 @@ def focused(page: Page, script: str):
 
 
 def test_the_page_draws_one_page_of_rows_and_says_how_many_there_are(moderator_page):
-    expect(moderator_page.locator("#contribution-count")).to_have_text(str(SIZE))
+    expect(moderator_page.locator("#contribution-count")).to_have_text(f"{SIZE:,}")  # English digits grouping
     expect(rows(moderator_page)).to_have_count(100)
-    expect(moderator_page.locator("#shown-count")).to_have_text(f"Showing 1–100 of {SIZE}")
+    expect(moderator_page.locator("#shown-count")).to_have_text(f"Showing 1–100 of {SIZE:,}")
     expect(moderator_page.locator("#page-of")).to_have_text(f"Page 1 of {SIZE // 100}")
 
 
@@ -63,12 +63,12 @@ def test_a_search_narrows_the_list_whatever_the_accents(moderator_page):
     assert 0 < len(wanted) < SIZE
     moderator_page.fill("#search", "ECONOMIA")
     expect(moderator_page.locator("#shown-count")).to_have_text(
-        f"Showing 1–{min(100, len(wanted))} of {len(wanted)}", timeout=LIVE
+        f"Showing 1–{min(100, len(wanted))} of {len(wanted):,}", timeout=LIVE
     )
     for text in rows(moderator_page).locator(".contribution-text").all_inner_texts():
         assert "economía" in text.lower(), text
     moderator_page.fill("#search", "")
-    expect(moderator_page.locator("#shown-count")).to_have_text(f"Showing 1–100 of {SIZE}", timeout=LIVE)
+    expect(moderator_page.locator("#shown-count")).to_have_text(f"Showing 1–100 of {SIZE:,}", timeout=LIVE)
 
 
 def test_fifty_contributions_picked_with_the_keyboard_go_into_a_new_cluster_in_one_action(
@@ -156,7 +156,7 @@ def test_filters_by_language_and_role_combine_and_new_since_i_looked_shows_only_
     wanted = sum(1 for i in range(SIZE) if text_of(i)[1] == "es" and i % 10 == 0)  # Spanish panelists
     page.select_option("#language-filter", "es")
     page.select_option("#role-filter", "panelist")
-    expect(page.locator("#shown-count")).to_have_text(f"Showing 1–{min(100, wanted)} of {wanted}")
+    expect(page.locator("#shown-count")).to_have_text(f"Showing 1–{min(100, wanted)} of {wanted:,}")
     for row in rows(page).all()[:10]:
         expect(row).to_have_attribute("lang", "es")
         expect(row.locator(".badge-panelist")).to_have_count(1)
@@ -175,7 +175,3 @@ def test_filters_by_language_and_role_combine_and_new_since_i_looked_shows_only_
     page.check("#new-filter")
     expect(page.locator("#shown-count")).to_have_text("Showing 1–1 of 1")
     expect(rows(page)).to_have_text([re.compile(re.escape(text))])
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

@@ -7,7 +7,6 @@ import uuid
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 from browser.conftest import PASSWORD, SESSION
 from browser.test_room import LIVE, connection, item, post, stored, unique
 from playwright.sync_api import Page, expect
@@ -172,7 +171,3 @@ def _organiser(server):
         assert answer.status_code == 200, answer.text
         _organisers.append(http)
     return _organisers[0]
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

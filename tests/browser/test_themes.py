@@ -1,6 +1,7 @@
 """Suggested themes by meaning in a real browser: a moderator asks for suggestions on a mixed-language
-question, accepts two, accepts the live suggested cluster of a new post with the keyboard, and drafts,
-edits and saves a synthesis whose #references become footnotes in the report.
+question (following the job's progress bar), accepts two, accepts the live suggested cluster of a new
+post with the keyboard, and drafts, edits and saves a synthesis whose #references become footnotes in
+the report.
 
 The question (the demo session's fifth) is shared with other browser tests: whatever they left there is
 hidden (contributions) or deleted (clusters) first, so that the suggestions only concern this test's
@@ -11,7 +12,6 @@ worker). Every wait is a Playwright expectation.
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import Page, expect
 
 POSITION = 5
@@ -66,9 +66,24 @@ def test_suggest_accept_live_suggestion_and_a_cited_draft(room, question_ids):
         assert ack["ok"], ack
         ids.append(ack["contribution"]["id"])
 
+    # The suggestions are a job: its progress bar shows while it runs, takes the job's figures from
+    # the socket, and goes once the suggestions are there (every change of the bar is recorded).
+    mona.evaluate(
+        """() => {
+          const bar = document.getElementById("suggestion-progress");
+          window.barStates = [];
+          new MutationObserver(() => window.barStates.push(
+            { hidden: bar.hidden, max: bar.max, determinate: bar.hasAttribute("value") }
+          )).observe(bar, { attributes: true });
+        }"""
+    )
     mona.click("#suggest")
     offered = mona.locator("#suggestion-list li.suggestion")
     expect(offered.first).to_be_visible(timeout=JOB)
+    expect(mona.locator("#suggestion-progress")).to_be_hidden()
+    states = mona.evaluate("window.barStates")
+    assert any(not state["hidden"] for state in states), states
+    assert any(state["determinate"] and state["max"] == 1 for state in states), states
     expect(mona.locator("#suggestion-features")).to_have_text(re.compile("meaning"))
     assert offered.count() >= 3
     for extra in range(2, offered.count()):
@@ -119,7 +134,3 @@ def test_suggest_accept_live_suggestion_and_a_cited_draft(room, question_ids):
     assert report.ok, report.text()
     (entry,) = [q for q in report.json()["questions"] if q["id"] == question]
     assert set(cited) <= {f["contribution_id"] for f in entry["footnotes"]}
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

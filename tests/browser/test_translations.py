@@ -134,7 +134,3 @@ def test_a_rapporteur_edits_and_confirms_a_synthesis_translation_and_the_spanish
         "Los participantes quieren parques públicos.",
         True,
     )
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("browser")

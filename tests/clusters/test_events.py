@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
-from helpers import events, post
+from helpers import events, events_until, post
 
 UNKNOWN = 999_999
 
@@ -41,6 +41,9 @@ def world(joined, connect, login, make_member, make_user, question, other_questi
     moderator = joined(moderator_user)
     attendee = joined(make_member("attendee", "Att"))
     panelist = joined(make_member("panelist", "Pan"))
+    # The room's presence reaches it from the broadcaster's thread, a moment after the joins: waited
+    # for here, so that no test mistakes it for an answer to its own event.
+    events_until(moderator, "presence", lambda event: event["count"] == 3)
     outsider = connect(make_user("Out"))
     first = post(attendee, question, "Premier texte", "c1")["contribution"]["id"]
     second = post(attendee, question, "Deuxième texte", "c2")["contribution"]["id"]

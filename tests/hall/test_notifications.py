@@ -41,7 +41,7 @@ def test_hiding_tells_the_author_in_their_language_with_the_reason(hall):
     [told] = notifications(socks["author"])
     assert told["kind"] == "contribution_hidden"
     assert told["text"].startswith("Un modérateur a masqué votre contribution à la question 1")
-    assert "Motif : Hors sujet" in told["text"]
+    assert "Motif\u00a0: Hors sujet" in told["text"]
     assert notifications(socks["moderator"]) == [] and notifications(socks["bystander"]) == []
 
 

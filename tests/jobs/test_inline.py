@@ -52,6 +52,24 @@ def test_two_identical_requests_while_one_is_queued_share_the_job(app, make_user
         assert shared.state == "done" and shared.result == {"steps": 3}
 
 
+def test_a_fresh_job_that_has_started_is_not_joined(app, make_user):
+    """A job that reads the state when it starts (embedding, translating, grouping) cannot serve a
+    request made after it started: that request gets a run of its own, or its contribution is missed."""
+    asker = make_user("Ana")
+    with app.app_context():
+        queued = jobs.enqueue("deliberate.jobs.samples.count", 3, key="embed:1", fresh=True, user_id=asker.id)
+        joined = jobs.enqueue("deliberate.jobs.samples.count", 3, key="embed:1", fresh=True)
+        db.session.get(jobs.Job, queued["id"]).state = "running"  # as a worker marks it when it starts
+        db.session.flush()
+        shared = jobs.enqueue("deliberate.jobs.samples.count", 3, key="embed:1")
+        later = jobs.enqueue("deliberate.jobs.samples.count", 3, key="embed:1", fresh=True)
+
+        assert joined["id"] == queued["id"]
+        assert later["id"] != queued["id"]
+        assert shared["id"] == queued["id"]  # without fresh, a running job is still shared
+        db.session.rollback()
+
+
 def test_the_same_report_state_is_served_from_the_cache(make_member, login, demo_session):
     http = login(make_member("moderator"))
     path = f"/api/v1/sessions/{demo_session.code}/exports"

@@ -3,6 +3,8 @@
 import os
 import signal
 
+from helpers import events_until
+
 from deliberate.extensions import db
 from deliberate.jobs.models import Job
 
@@ -18,7 +20,7 @@ def test_a_job_goes_from_queued_through_running_to_done_in_a_worker_process(
     queued = wait_for(job_id, timeout=0)
     done = wait_for(job_id)
 
-    events = [m["args"][0] for m in mine.get_received() if m["name"] == "job"]
+    events = events_until(mine, "job", lambda event: event["state"] == "done")
     assert queued.state in ("queued", "running")
     assert done.state == "done" and done.result == {"steps": 4} and done.worker.startswith("local:")
     assert int(done.worker.split(":")[1]) != os.getpid()

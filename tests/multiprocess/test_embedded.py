@@ -7,6 +7,7 @@ where SQLite's single writer and the cooperative loop meet: every vote must stil
 counted once.
 """
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 
@@ -130,5 +131,48 @@ def test_a_role_taken_away_closes_the_persons_sockets_on_the_eventlet_server(emb
     wait_until(lambda: not member.sock.connected, what="the socket closed after the role change")
 
 
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("multiprocess")
+def test_a_server_killed_while_it_groups_votes_loses_no_acknowledged_vote(embedded, people):
+    """Votes share transactions (group commit) and each is answered after its commit: whatever a kill
+    interrupts, every vote that was acknowledged is stored. Each person votes on each contribution
+    once, so every acknowledged vote is a row of its own in the database."""
+    moderator = people("Killmod", role="moderator")
+    question = question_id(moderator, 2)
+    moderator.join(question)
+    ids = [moderator.post(question, f"Kill proposal number {n}")["id"] for n in range(40)]
+    voters = [people(f"Killvoter{n}") for n in range(VOTERS)]
+    for voter in voters:
+        voter.join(question)
+    acked: list[tuple[str, int, int]] = []
+    lock = threading.Lock()
+
+    def vote_all(n: int, voter: Member) -> None:
+        for cid in ids:
+            value = 1 if (cid + n) % 2 else -1
+            try:
+                ack = voter.call("vote", {"contribution_id": cid, "value": value})
+            except Exception:  # noqa: BLE001 - the server was killed: this vote has no answer
+                return
+            if ack["ok"]:
+                with lock:
+                    acked.append((voter.email, cid, value))
+
+    threads = [threading.Thread(target=vote_all, args=(n, v)) for n, v in enumerate(voters)]
+    for thread in threads:
+        thread.start()
+    wait_until(lambda: len(acked) >= 30, 30, "30 acknowledged votes")
+    embedded.process.kill()  # mid-storm: votes queued, running or committed but not yet answered
+    embedded.process.wait(timeout=10)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(acked) < VOTERS * len(ids), "the kill came after the last vote: nothing was interrupted"
+
+    (database,) = embedded.folder.glob("*.sqlite3")
+    with sqlite3.connect(database) as reader:  # what a restarted server would read (WAL replayed)
+        rows = set(
+            reader.execute(
+                "SELECT users.email, votes.contribution_id, votes.value FROM votes "
+                "JOIN users ON users.id = votes.user_id"
+            )
+        )
+    embedded.start()
+    assert acked and set(acked) <= rows, sorted(set(acked) - rows)[:5]

@@ -64,7 +64,7 @@ def test_a_hidden_contribution_is_told_to_every_page_of_its_author_on_both_proce
                 "notification", lambda n: n["kind"] == "contribution_hidden", "the notification"
             )
             assert told["text"].startswith("Un modérateur a masqué votre contribution")
-            assert told["text"].endswith("Motif : Hors sujet")
+            assert told["text"].endswith("Motif\u00a0: Hors sujet")
         assert moderator.events("notification") == []
     finally:
         for member in (on_a, on_b, moderator):
@@ -198,7 +198,3 @@ def test_changes_asked_approval_and_publication_reach_people_on_the_other_proces
     finally:
         moderator.disconnect()
         attendee.disconnect()
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("multiprocess")

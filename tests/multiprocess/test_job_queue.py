@@ -121,7 +121,3 @@ def test_a_job_whose_worker_dies_is_retried_once_then_failed(deployment):
 
     assert failed.attempts == 2 and "stopped" in failed.error_message
     assert deployment.worker.poll() is None  # RQ's forked child died, the worker goes on
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("multiprocess")

@@ -6,6 +6,7 @@ them first, or the room would end on the stale ones, and nothing would correct t
 """
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -48,24 +49,22 @@ def test_a_process_stalled_between_reading_and_sending_a_tally_is_not_overtaken(
     database[CONTRIBUTION] = (2, 0)  # a vote commits while the slow process holds the old counts
     fast.mark_tallies(QUESTION, [CONTRIBUTION])
 
-    # The fast process keeps flushing for ten intervals while the slow one is stalled...
-    overtaken = threading.Event()
-    for _ in range(10):
-        if fast.flush():
-            overtaken.set()
-            break
-        overtaken.wait(INTERVAL)
+    # However long the slow process stalls (here: until three intervals have passed on the clock,
+    # however slowly this machine runs the loop), the fast one never gets to send...
+    pace = threading.Event()  # never set: only paces the attempts
+    stalled_since = time.monotonic()
+    attempts = 0
+    while time.monotonic() - stalled_since < 3 * INTERVAL or attempts < 3:
+        assert not fast.flush(), "a process sent a tally while another was between reading and sending"
+        attempts += 1
+        pace.wait(INTERVAL / 5)
     resume.set()
     flushing.join(10)
-    # ...and, once the slow one has sent, gets its turn within an interval or two.
-    for _ in range(40):
-        if fast.flush():
-            break
-        overtaken.wait(INTERVAL)
+    # ...and, once the slow one has sent, the fast one gets its turn (the lock lasts an interval at most).
+    deadline = time.monotonic() + 10
+    while not fast.flush():
+        assert time.monotonic() < deadline, "the fast process never got its turn"
+        pace.wait(INTERVAL / 5)
 
     tallies = [payload["counts"][str(CONTRIBUTION)] for payload in sent.events("tally")]
     assert tallies[-1] == [2, 0], tallies
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("multiprocess")

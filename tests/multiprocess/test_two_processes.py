@@ -244,7 +244,3 @@ def test_a_deployment_on_another_redis_database_does_not_reach_these_rooms(syste
     reader.wait_for("contribution", lambda c: c["id"] == marker["id"], "our own post")
     assert "Posted in the other deployment" not in [c.get("text") for c in reader.events("contribution")]
     stranger.disconnect()
-
-
-# One worker runs this whole suite under pytest-xdist (see pyproject.toml).
-pytestmark = pytest.mark.xdist_group("multiprocess")

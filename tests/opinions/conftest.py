@@ -32,7 +32,7 @@ def cast(app, votes, users, contributions):
 
 
 @pytest.fixture
-def camps(app, make_member, question, cheap_password_hashes):
+def camps(app, make_member, question):
     """Seven contributions and sixteen attendees in two camps (see test_compute.two_camps), voted."""
     moderator = make_member("moderator", name="Mona")
     votes = two_camps()

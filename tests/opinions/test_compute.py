@@ -107,7 +107,7 @@ def test_too_few_people_give_no_groups():
 
 
 def test_with_fewer_participants_than_contributions_the_axes_are_the_covariances_eigenvectors():
-    """That case goes through an SVD of the participants' matrix (a much smaller problem than the
+    """That case goes through the participants' Gram matrix (a much smaller problem than the
     contributions' covariance): the axes must be the same, up to their arbitrary sign."""
     import numpy as np
 

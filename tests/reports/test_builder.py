@@ -87,7 +87,7 @@ CONTRIBUTION_KEYS = {
     "cluster_id",
     "cluster_label",
 }
-FOOTNOTE_KEYS = {"number", "contribution_id", "text", "agree", "disagree"}
+FOOTNOTE_KEYS = {"number", "contribution_id", "text", "language", "agree", "disagree"}
 ACTIVITY_KEYS = {"t", "contributions", "votes"}
 
 

@@ -163,7 +163,7 @@ def test_markdown_contains_cluster_labels_syntheses_and_footnotes(filled, modera
     assert "Turismo comunitario" in text
     assert "Skills &amp; training" in text  # labels are escaped like all untrusted text
     assert "Community tourism divides the room" in text
-    footnote = f'[^q1-5]: "{TEXTS["c7"][2]}"'
+    footnote = f"[^q1-5]: “{TEXTS['c7'][2]}”"  # English quotes in an English report
     assert footnote in text
     assert f"(#{filled.ids['c7']}[^q1-5])" in text
 

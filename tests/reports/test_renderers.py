@@ -150,7 +150,7 @@ def test_markdown_turns_synthesis_references_into_footnotes(report):
     text = markdown_of(report)
     assert "Guarantee funds (#101[^q1-2]) and doubts (#103[^q1-3])." in text
     assert "Participants favour **public guarantees** (#104[^q1-1])." in text
-    assert '[^q1-2]: "Il faut des fonds de garantie publics." (Agree 9, Disagree 0)' in text
+    assert "[^q1-2]: “Il faut des fonds de garantie publics.” (Agree 9, Disagree 0)" in text
 
 
 def test_markdown_never_contains_raw_script_tag(report):

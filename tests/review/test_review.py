@@ -127,6 +127,26 @@ def test_rapporteur_comment_is_listed_with_its_section(people):
     ]
 
 
+def test_a_version_read_again_shows_its_new_comments_and_decision_with_the_same_report(people):
+    """The frozen parts of a version's answer are serialised once and kept; its comments and status
+    are read live on every request."""
+    submit(people.moderator)
+    first = version(people.rapporteur, 1)
+
+    assert comment(people.rapporteur, 1, "question-1", "Name the cities.").status_code == 201
+    assert decide(people.rapporteur, 1, "request_changes").status_code == 200
+    again = version(people.moderator, 1)
+
+    assert first["comments"] == [] and first["version"]["status"] == "submitted"
+    assert [c["text"] for c in again["comments"]] == ["Name the cities."]
+    assert again["version"]["status"] == "changes_requested" and again["version"]["decided_by"] == "Rita"
+    assert (again["report"], again["changes"], again["sections"]) == (
+        first["report"],
+        first["changes"],
+        first["sections"],
+    )
+
+
 def test_rapporteur_asks_for_changes(people, first_round):
     assert first_round["version"]["status"] == "changes_requested"
     assert first_round["version"]["decided_by"] == "Rita"

@@ -20,7 +20,10 @@ def moderate(sock, cid, action):
 def test_hiding_tells_attendees_only_that_it_is_hidden(room):
     attendee, moderator, _, cid = room
     assert moderate(moderator, cid, "hide") == {"ok": True}
-    assert events(attendee, "contribution") == [{"id": cid, "question_id": 1, "hidden": True}]
+    # and which change of the room it was (its seq, so that a page can tell it missed none)
+    assert events(attendee, "contribution", seq=True) == [
+        {"id": cid, "question_id": 1, "hidden": True, "seq": 2}
+    ]
 
 
 def test_hiding_sends_the_full_contribution_to_staff(room):

@@ -189,7 +189,7 @@ def test_granting_a_role_is_in_the_audit_log(app, organiser, make_user, demo_ses
     page = text_of(organiser.get("/organiser/sessions/uclg-1-3-2/audit"))
 
     assert "role_granted" in page
-    assert f"email: {person.email}; role: moderator" in page
+    assert f"E-mail address: {person.email}; Role: Moderator" in page  # by their translated names
     assert "Olga" in page
 
 
