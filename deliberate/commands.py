@@ -32,15 +32,9 @@ def _committed(work: Callable[[], T]) -> T:
     busy timeout waits out). ``create_user`` hashes a password (about 100 ms) in just that gap."""
     import time
 
-    from deliberate.database import retrying
-    from deliberate.extensions import db
+    from deliberate.database import committed
 
-    def unit() -> T:
-        result = work()
-        db.session.commit()
-        return result
-
-    return retrying(unit, time.sleep)
+    return committed(work, time.sleep)
 
 
 def fails_cleanly(command: Callable) -> Callable:

@@ -120,6 +120,18 @@ def retrying(unit: Callable[[], T], pause: Callable[[float], object]) -> T:
     raise AssertionError("unreachable")
 
 
+def committed(work: Callable[[], T], pause: Callable[[float], object]) -> T:
+    """``work`` and its commit, as one unit of ``retrying``: the one path by which a socket event, a
+    write alone of a group commit and a one-shot command store what they did."""
+
+    def unit() -> T:
+        result = work()
+        db.session.commit()
+        return result
+
+    return retrying(unit, pause)
+
+
 def roll_back_quietly() -> None:
     """Roll back what a failed request or event left, if anything: a rollback that fails too (its
     connection is gone) must not take the answer with it."""

@@ -10,8 +10,9 @@ A write that is refused (a ``DomainError``: a closed question, a bad value, a ra
 before it writes anything; it is answered its refusal and the batch goes on. Any other failure (the
 database refusing a statement or the commit) leaves the transaction unusable: the batch is rolled
 back and each of its writes runs again on its own, with its own commit, so the failure stays with the
-write that caused it. A transient refusal (SQLite's stale snapshot, a PostgreSQL serialisation
-failure) runs the batch again first, as ``database.retrying`` does for a single event.
+write that caused it (a batch of one keeps its error: it ran alone already). A transient refusal
+(SQLite's stale snapshot, a PostgreSQL serialisation failure) runs the batch again first, as
+``database.retrying`` does for a single event.
 
 The leader runs as a background task of the Socket.IO server (a green thread under eventlet or
 gevent, a thread in threading mode), with its own application context and database session; the
@@ -25,7 +26,7 @@ from typing import Any, TypeVar
 
 from flask import Flask
 
-from deliberate.database import retrying, roll_back_quietly
+from deliberate.database import committed, retrying, roll_back_quietly
 from deliberate.errors import DomainError
 from deliberate.extensions import db
 
@@ -114,10 +115,10 @@ class GroupCommit:
                 self.batches += 1
                 retrying(lambda: self._together(batch), self.sleep)
                 self.commits += 1
-            except Exception:
+            except Exception as error:  # noqa: BLE001 - its callers answer it (refused, unavailable)
                 roll_back_quietly()
-                if len(batch) == 1:
-                    self._alone(batch[0])
+                if len(batch) == 1:  # it ran alone already (retried if transient): its error is its own
+                    batch[0].result, batch[0].error = None, error
                 else:
                     log.warning("a batch of %s writes failed: each runs again on its own", len(batch))
                     for write in batch:
@@ -136,14 +137,9 @@ class GroupCommit:
         db.session.commit()
 
     def _alone(self, write: _Write) -> None:
-        def unit() -> Any:
-            result = write.work()
-            db.session.commit()
-            return result
-
         write.result, write.error = None, None
         try:
-            write.result = retrying(unit, self.sleep)
+            write.result = committed(write.work, self.sleep)
             self.commits += 1
         except Exception as error:  # noqa: BLE001 - its caller answers it (refused, unavailable)
             roll_back_quietly()

@@ -19,9 +19,9 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from deliberate.database import retrying, roll_back_quietly
+from deliberate.database import committed, roll_back_quietly
 from deliberate.errors import DomainError, invalid, is_outage, unavailable
-from deliberate.extensions import db, socketio
+from deliberate.extensions import socketio
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,11 @@ def handler(name: str, authenticated: Callable[[], bool] = _logged_in) -> Callab
                 if not authenticated():
                     raise DomainError("unauthenticated", _("Log in first."))
 
-                def unit() -> dict:
-                    result = function(payload)
-                    db.session.commit()
-                    return result
-
                 drain = current_app.extensions.get("deliberate.drain")
                 if drain is not None and not drain.enter():
                     raise unavailable()  # shutting down: sent again once reconnected elsewhere
                 try:
-                    return {"ok": True, **retrying(unit, socketio.sleep)}
+                    return {"ok": True, **committed(lambda: function(payload), socketio.sleep)}
                 finally:
                     if drain is not None:
                         drain.leave()

@@ -5,6 +5,7 @@ A ``Server`` is one ``python -m deliberate.cli serve`` subprocess configured as 
 that records every event it receives with its arrival time.
 """
 
+import queue
 import threading
 import time
 import uuid
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import engineio
 import requests
 import socketio
 from servers import Server, free_port, operator_env  # noqa: F401  (re-exported for the tests)
@@ -33,6 +35,41 @@ def server_env(folder: Path, database_url: str, queue_url: str, mode: str) -> di
         rate_posts="100000",
         rate_votes="100000",
     )
+
+
+class _InOrder(engineio.Client):
+    """python-engineio's client hands every message to a thread of its own, so two events that
+    arrived in one order can be applied in the other (two tallies of one contribution: the older
+    count last). A page applies them in order; so does this client, on one thread per connection
+    that takes the messages in the order they arrived. That thread is not the read loop's, which a
+    server's disconnect packet joins."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._inbox: queue.SimpleQueue | None = None
+
+    def _trigger_event(self, event: str, *args: Any, run_async: bool = False, **kwargs: Any) -> Any:
+        if event == "message" and run_async:
+            if self._inbox is None:
+                self._inbox = queue.SimpleQueue()
+                threading.Thread(target=self._deliver, args=(self._inbox,), daemon=True).start()
+            self._inbox.put(args)
+            return None
+        if event == "disconnect" and self._inbox is not None:
+            self._inbox.put(None)  # the delivering thread ends once what arrived before is handled
+            self._inbox = None
+        return super()._trigger_event(event, *args, run_async=run_async, **kwargs)
+
+    def _deliver(self, inbox: queue.SimpleQueue) -> None:
+        while (args := inbox.get()) is not None:
+            super()._trigger_event("message", *args)
+
+
+class InOrderClient(socketio.Client):
+    """A Socket.IO client whose event handlers see the events in the order they arrived."""
+
+    def _engineio_client_class(self) -> type:
+        return _InOrder
 
 
 class System:
@@ -87,7 +124,7 @@ class Member:
             # python-engineio sends the headers below with the handshake only; later polls carry the
             # session's cookie jar, which must hold the cookies (nginx's route) as a browser's would.
             transport.cookies.update(self.http.cookies)
-        sock = socketio.Client(reconnection=False, ssl_verify=self.http.verify, http_session=transport)
+        sock = InOrderClient(reconnection=False, ssl_verify=self.http.verify, http_session=transport)
 
         @sock.on("*")
         def record(event: str, payload: Any = None) -> None:

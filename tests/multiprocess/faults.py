@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 import socketio
-from multiprocess.deployment import Member
+from multiprocess.deployment import InOrderClient, Member
 
 RETRYABLE = ("unavailable",)
 GAP_GRACE = 2.0  # as live.js
@@ -140,7 +140,7 @@ class Viewer:
                 pass
 
     def _connect(self, url: str) -> None:
-        sock = socketio.Client(reconnection=False, ssl_verify=self.member.http.verify)
+        sock = InOrderClient(reconnection=False, ssl_verify=self.member.http.verify)
 
         @sock.on("*")
         def event(name: str, payload: Any = None) -> None:
@@ -164,16 +164,18 @@ class Viewer:
             self.connect(replacing=lost)
 
     def join(self) -> None:
+        arrived: list[tuple[str, Any]] = []  # events that arrive before the state: applied again after it
         with self.lock:
-            self.joining.append([])  # events that arrive before the state: applied again after it
+            self.joining.append(arrived)
         try:
             ack = self.sock.call("join", {"question_id": self.question}, timeout=10)
-        finally:
-            with self.lock:
-                arrived = self.joining.pop()
-        assert ack["ok"], ack
-        state = ack["state"]
-        with self.lock:
+            assert ack["ok"], ack
+            state = ack["state"]
+        except BaseException:
+            self._joined(arrived)
+            raise
+        with self.lock:  # one section: an event handled between the two would be lost under the state
+            self._joined(arrived)
             self.contributions = {c["id"]: (c["agree"], c["disagree"]) for c in state["contributions"]}
             self.seq, self.ahead, self.gap_since = state["seq"], set(), None
             self.presence = state["presence"]
@@ -181,6 +183,10 @@ class Viewer:
             for name, payload in arrived:
                 if name == "tally" or (isinstance(payload, dict) and payload.get("seq", 0) > state["seq"]):
                     self._apply(name, payload)
+
+    def _joined(self, arrived: list) -> None:
+        with self.lock:  # by identity: two joins at once each take their own list back
+            self.joining = [other for other in self.joining if other is not arrived]
 
     def close(self) -> None:
         self.closed.set()

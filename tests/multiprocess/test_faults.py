@@ -182,8 +182,18 @@ def converged(deployment, viewers: list[Viewer]) -> float:
         for viewer in viewers:
             view = viewer.view()
             missing = set(stored) - set(view)
-            stale = {cid for cid in stored if cid in view and view[cid] != stored[cid]}
-            print(viewer.member.email, "missing", sorted(missing), "stale", sorted(stale))
+            stale = {
+                cid: (view[cid], stored[cid]) for cid in set(stored) & set(view) if view[cid] != stored[cid]
+            }
+            print(
+                viewer.member.email,
+                "on",
+                viewer.home,
+                "missing",
+                sorted(missing),
+                "stale (seen, stored)",
+                stale,
+            )
         raise
     return time.monotonic() - start
 

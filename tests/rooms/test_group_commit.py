@@ -159,6 +159,23 @@ def test_a_vote_the_database_refuses_fails_alone_and_the_others_of_its_batch_are
     assert stored(app, contribution_id) == {first: 1, second: 1}
 
 
+def test_a_batch_of_one_the_database_refuses_is_answered_its_error_without_running_again(app):
+    """A batch of one ran alone already: running it again would only double the wait for its answer
+    (on an outage, every retry's pauses once more)."""
+    group = gated_group(app, 1)
+    runs: list[int] = []
+
+    def broken():
+        runs.append(1)
+        db.session.execute(db.insert(Vote).values(contribution_id=None, user_id=None, value=1))
+        return "never"
+
+    (outcome,) = run_together(group, [broken])
+
+    assert "IntegrityError" in type(outcome).__name__
+    assert (runs, group.batches, group.commits) == ([1], 1, 0)
+
+
 def test_a_vote_through_a_socket_goes_through_the_group_commit(app, joined, make_member, contribution_id):
     group = app.extensions["deliberate.group_commit"]
     before = group.commits
