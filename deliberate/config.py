@@ -97,6 +97,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "BATCH_POSTS_PER_S": _int("DELIBERATE_BATCH_POSTS_PER_S", 5),
         # ...and at most one batch per room per this many milliseconds (2 frames a second).
         "BATCH_INTERVAL_MS": _int("DELIBERATE_BATCH_INTERVAL_MS", 500),
+        # permessage-deflate on the Socket.IO websockets (1: as the browser offers it). Off by default,
+        # as in Node's socket.io: the server compresses every frame once per client, which was 44 % of
+        # a busy room's CPU (bench/RESULTS.md); a hall's frames are small and batched.
+        "WEBSOCKET_COMPRESSION": bool(_int("DELIBERATE_WEBSOCKET_COMPRESSION", 0)),
         # A socket remembers who it is and its role per session (realtime/identity.py) for its votes;
         # 0 loads both from the database on every vote, as before (a baseline for bench/vote_storm.py).
         "SOCKET_IDENTITY_CACHE": bool(_int("DELIBERATE_SOCKET_IDENTITY_CACHE", 1)),
