@@ -51,6 +51,7 @@ from common import (  # noqa: E402
     prepare,
     raise_nofile,
     redis_database,
+    rss_bytes,
     server,
     session_cookie,
 )
@@ -86,6 +87,13 @@ class Result:
     first_ms: list[float] = field(default_factory=list)
     frames: int = 0  # frames received: single contribution events plus batches
     last_ms: list[float] = field(default_factory=list)
+    # The server processes' resident memory before the receivers connected and once they had joined.
+    rss_before: int = 0
+    rss_joined: int = 0
+
+    @property
+    def kib_per_client(self) -> float:
+        return (self.rss_joined - self.rss_before) / 1024 / self.clients if self.clients else float("nan")
 
     @property
     def cpu_us_per_delivery(self) -> float:
@@ -118,6 +126,7 @@ async def workload(
     clock = time.perf_counter_ns
     batches: list[int] = []  # size of each `contributions` frame received
 
+    result.rss_before = sum(rss_bytes(pid) for pid in server_pids)
     started = time.perf_counter()
     clients: list = []
     groups = len(receiver_urls)
@@ -149,6 +158,7 @@ async def workload(
         )
     (poster,) = await connect_all(poster_url, [poster_cookie], {})
     result.connect_s = time.perf_counter() - started
+    result.rss_joined = sum(rss_bytes(pid) for pid in server_pids)
     # One post before measuring, for both systems: Deliberate loads its language detector on its first
     # post (once per process life), which is not what a steady fan-out costs. Then let the presence
     # broadcasts that the joins caused pass, and forget the warm-up deliveries.
@@ -401,7 +411,8 @@ def report(results: list[Result], args: argparse.Namespace) -> bool:
             f"  per message, first delivery p50/p95 {first['p50']:.1f}/{first['p95']:.1f} ms, last delivery "
             f"p50/p95 {last['p50']:.1f}/{last['p95']:.1f} ms; connect+join {r.connect_s:.1f} s, "
             f"posting+drain {r.wall_s:.1f} s; {r.frames} frames ({r.deliveries / max(r.frames, 1):.1f} "
-            f"contributions per frame)"
+            f"contributions per frame); server memory {r.rss_joined / 2**20:.0f} MiB once joined, "
+            f"{r.kib_per_client:.0f} KiB per client"
         )
     print()
     for rate in sorted({r.rate for r in results}):

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from deliberate import api as api_errors
 from deliberate import formatting, translation, webdefences
 from deliberate.config import load_config
+from deliberate.cookies import RememberedCookieSessions
 from deliberate.database import engine_options, init_database, normalise_url, retrying, roll_back_quietly
 from deliberate.errors import DomainError, outage_types, unavailable
 from deliberate.extensions import babel, csrf, db, limiter, login_manager, socketio
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(config or {})
     app.json.sort_keys = False
+    app.session_interface = RememberedCookieSessions()  # decoded once per cookie, not per socket event
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
