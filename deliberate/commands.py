@@ -120,8 +120,10 @@ def serve(host: str, port: int, demo: bool) -> None:
     app.extensions["deliberate.connections"].start_polling(
         app, socketio, app.config["DISCONNECT_POLL_SECONDS"]
     )
+    # gevent's server spawns a greenlet per connection without a limit; eventlet's pool has one.
+    options = {"max_size": app.config["MAX_CONNECTIONS"]} if running == "eventlet" else {}
     try:
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False, **options)
     except OSError:
         if not drain.draining:
             raise  # the listener was shut by the drain: it ends the process itself

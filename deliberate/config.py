@@ -61,6 +61,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATE_POSTS_WINDOW": _int("DELIBERATE_RATE_POSTS_WINDOW", 30),
         "RATE_VOTES": _int("DELIBERATE_RATE_VOTES", 60),
         "RATE_VOTES_WINDOW": _int("DELIBERATE_RATE_VOTES_WINDOW", 30),
+        # Connections (each socket is one) a process serves at once. Eventlet's own default is 1,024:
+        # the 1,025th person of a hall waited in the listen backlog, unanswered, for as long as the
+        # others stayed. Each needs a file descriptor (docs/deploy.md: LimitNOFILE).
+        "MAX_CONNECTIONS": _int("DELIBERATE_MAX_CONNECTIONS", 20_000),
         # Sockets one person may hold open on one process (tabs, devices); 0 for no cap.
         "SOCKETS_PER_PERSON": _int("DELIBERATE_SOCKETS_PER_PERSON", 5),
         # How often a server looks for connections to close that another process asked for.

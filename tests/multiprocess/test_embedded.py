@@ -176,3 +176,38 @@ def test_a_server_killed_while_it_groups_votes_loses_no_acknowledged_vote(embedd
         )
     embedded.start()
     assert acked and set(acked) <= rows, sorted(set(acked) - rows)[:5]
+
+
+def test_the_eventlet_server_serves_more_than_1024_connections_at_once(embedded):
+    """Eventlet's server pool holds 1,024 connections by default: with that many sockets open, the
+    next person's request waited in the listen backlog until someone left (the 10,000-client run of
+    bench/fanout.py stopped at 1,024 on each process)."""
+    import resource
+    import socket
+
+    import requests
+
+    held = 1100
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < held + 200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, held + 1000), hard))
+    upgrade = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{embedded.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    ).encode()
+    sockets = []
+    try:
+        for _ in range(held):  # each an open Engine.IO websocket, as a page's
+            sock = socket.create_connection(("127.0.0.1", embedded.port), timeout=20)
+            sock.sendall(upgrade)
+            sockets.append(sock)
+        for sock in sockets:
+            assert sock.recv(12).startswith(b"HTTP/1.1 101"), "a websocket was not accepted"
+
+        answer = requests.get(f"{embedded.url}/healthz", timeout=10)
+
+        assert answer.status_code == 200
+    finally:
+        for sock in sockets:
+            sock.close()
