@@ -90,6 +90,10 @@ class RedisStore:
     slow database), another process could send newer counts first, and the room would end on the
     older ones. A holder that dies mid-flush frees the room after ``hold_limit`` seconds.
 
+    What a holder takes stays in Redis until it has sent it: ``take`` moves a room's marks into the
+    room's in-flight set (with any left there by a holder that died), ``sent`` deletes that set. The
+    next holder of a room whose holder died (SIGKILL, a crash) finds the set and sends it too.
+
     While Redis is unreachable (``link.down``) the store works on this process alone: marks wait in
     memory and are flushed to this process's sockets, presence counts this process's members. When
     Redis is back, ``recover`` marks again what was marked meanwhile (the other processes' sockets
@@ -107,6 +111,7 @@ class RedisStore:
         self._local: dict[int, set[str]] = defaultdict(set)
         self._lock = threading.Lock()
         self._held: list[str] = []
+        self._inflight: list[int] = []  # rooms whose in-flight set this process holds (take → sent)
         self._taken_at = 0.0
         self._interval = 0.0
         self._offline = MemoryStore()  # marks made while Redis is unreachable, sent by this process
@@ -161,16 +166,21 @@ class RedisStore:
         lock_ms = max(int(self.hold_limit * 1000), int(interval * 1000), 1)
         self._taken_at, self._interval = time.monotonic(), interval
         tallies, presence = self._offline.take(interval)  # marked just before Redis came back
-        for raw in self.redis.smembers(self._key("tally-rooms")):
+        rooms = self.redis.sunion(self._key("tally-rooms"), self._key("tally-inflight-rooms"))
+        for raw in rooms:
             qid = int(raw)
             if not self.redis.set(self._key("tally-lock", qid), self.process, nx=True, px=lock_ms):
                 continue  # another process flushed this room less than an interval ago, or still is
             self._held.append(self._key("tally-lock", qid))
+            marks, inflight = self._key("tally", qid), self._key("tally-inflight", qid)
             pipe = self.redis.pipeline(transaction=True)
-            pipe.smembers(self._key("tally", qid))
-            pipe.delete(self._key("tally", qid))
+            pipe.sadd(self._key("tally-inflight-rooms"), qid)
+            pipe.sunionstore(inflight, [inflight, marks])  # with what a holder that died left there
+            pipe.delete(marks)
             pipe.srem(self._key("tally-rooms"), qid)
-            ids, _, _ = pipe.execute()
+            pipe.smembers(inflight)
+            *_, ids = pipe.execute()
+            self._inflight.append(qid)
             if ids:
                 tallies.setdefault(qid, set()).update(int(i) for i in ids)
         for raw in self.redis.smembers(self._key("presence-rooms")):
@@ -185,8 +195,14 @@ class RedisStore:
         """What ``take`` returned has been sent: the rooms' locks keep only the rest of the interval."""
         left_ms = int((self._interval - (time.monotonic() - self._taken_at)) * 1000)
         held, self._held = self._held, []
+        inflight, self._inflight = self._inflight, []
 
         def release() -> None:
+            if inflight:  # before the locks go: the next holder must not find them again
+                pipe = self.redis.pipeline(transaction=True)
+                pipe.delete(*(self._key("tally-inflight", qid) for qid in inflight))
+                pipe.srem(self._key("tally-inflight-rooms"), *inflight)
+                pipe.execute()
             for key in held:
                 self._release(keys=[key], args=[self.process, max(left_ms, 0)])
 
@@ -354,8 +370,9 @@ class Broadcaster:
     def stop(self, socketio, timeout: float = 2.0) -> None:
         """The process is leaving (a drain): the loop's flush under way ends, then what is left is sent.
 
-        A flush takes its rooms' marks out of the store before it reads and sends their counts: a
-        process that exited in between would lose those tallies for every process's sockets."""
+        A flush takes its rooms' marks before it reads and sends their counts; were this process to
+        exit in between, the next holder of those rooms would send them only once their locks lapse
+        (``RedisStore.hold_limit``), and with one process they would be gone."""
         self._stopping = True
         deadline = time.monotonic() + timeout
         while self._flushing and time.monotonic() < deadline:

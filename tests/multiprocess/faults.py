@@ -103,6 +103,12 @@ class Viewer:
         self.joining: list[list[tuple[str, Any]]] = []
         self.inflight = 0
         self.rebalanced = 0
+        self.trace: list[tuple[float, str]] = []  # what happened to its sockets, printed on a failure
+
+    def note(self, what: str) -> None:
+        with self.lock:
+            self.trace.append((time.monotonic(), what))
+            del self.trace[:-150]
 
     # --- the connection ------------------------------------------------------------------------
 
@@ -144,10 +150,15 @@ class Viewer:
 
         @sock.on("*")
         def event(name: str, payload: Any = None) -> None:
+            if name == "tally":
+                self.note(f"{sock.sid} tally {payload.get('counts')}")
+            elif name in ("rebalance", "degraded"):
+                self.note(f"{sock.sid} {name} {payload}")
             self._apply(name, payload)
 
         @sock.event
         def disconnect(*_reason: Any) -> None:
+            self.note(f"{sock.sid} disconnect {_reason} current={sock is self.sock}")
             self.disconnections += 1
             # Only the current socket reconnects: an old one's late disconnect would open a second.
             if not self.closed.is_set() and sock is self.sock:
@@ -157,6 +168,7 @@ class Viewer:
             url, headers={"Cookie": self.member.cookie_header()}, transports=["websocket"], wait_timeout=10
         )
         self.sock = sock
+        self.note(f"{sock.sid} connected")
 
     def _reconnect(self, lost: socketio.Client) -> None:
         time.sleep(0.2)
@@ -168,12 +180,15 @@ class Viewer:
         with self.lock:
             self.joining.append(arrived)
         try:
-            ack = self.sock.call("join", {"question_id": self.question}, timeout=10)
+            sock = self.sock
+            ack = sock.call("join", {"question_id": self.question}, timeout=10)
             assert ack["ok"], ack
             state = ack["state"]
-        except BaseException:
+        except BaseException as error:
+            self.note(f"join failed: {error!r}")
             self._joined(arrived)
             raise
+        self.note(f"{sock.sid} joined seq {state['seq']} with {len(arrived)} arrived")
         with self.lock:  # one section: an event handled between the two would be lost under the state
             self._joined(arrived)
             self.contributions = {c["id"]: (c["agree"], c["disagree"]) for c in state["contributions"]}

@@ -179,6 +179,8 @@ def converged(deployment, viewers: list[Viewer]) -> float:
         wait_until(equal, RECOVERY, "every view to equal the database")
     except AssertionError:
         stored = truth(deployment)
+        print(f"A on {deployment.a.port}, B on {deployment.b.port}")
+        origin = min((v.trace[0][0] for v in viewers if v.trace), default=0.0)
         for viewer in viewers:
             view = viewer.view()
             missing = set(stored) - set(view)
@@ -194,6 +196,8 @@ def converged(deployment, viewers: list[Viewer]) -> float:
                 "stale (seen, stored)",
                 stale,
             )
+            for at, what in viewer.trace if stale or missing else ():
+                print(f"    {at - origin:7.3f} {what}")
         raise
     return time.monotonic() - start
 

@@ -68,3 +68,35 @@ def test_a_process_stalled_between_reading_and_sending_a_tally_is_not_overtaken(
 
     tallies = [payload["counts"][str(CONTRIBUTION)] for payload in sent.events("tally")]
     assert tallies[-1] == [2, 0], tallies
+
+
+def test_the_marks_a_process_took_are_sent_by_another_when_it_dies_before_sending_them(queue):
+    sent = RecordingPublisher()
+    dying = RedisStore(queue)
+    dying.hold_limit = 0.2  # its lock lapses soon after it is gone
+    survivor = Broadcaster(RedisStore(queue), sent, lambda qid, ids: {c: (4, 1) for c in ids}, INTERVAL)
+    dying.mark(QUESTION, [CONTRIBUTION])
+
+    tallies, _presence = dying.take(INTERVAL)  # then killed: it never reads, sends or calls sent()
+    assert tallies == {QUESTION: {CONTRIBUTION}}
+
+    pace = threading.Event()  # never set: only paces the attempts
+    deadline = time.monotonic() + 10
+    while not survivor.flush():
+        assert time.monotonic() < deadline, "the marks the dead process took were never sent"
+        pace.wait(INTERVAL / 5)
+    assert [payload["counts"] for payload in sent.events("tally")] == [{str(CONTRIBUTION): [4, 1]}]
+
+
+def test_marks_taken_and_sent_are_not_sent_again(queue):
+    sent = RecordingPublisher()
+    one = Broadcaster(RedisStore(queue), sent, lambda qid, ids: {c: (1, 0) for c in ids}, INTERVAL)
+    other = Broadcaster(RedisStore(queue), sent, lambda qid, ids: {c: (1, 0) for c in ids}, INTERVAL)
+    one.mark_tallies(QUESTION, [CONTRIBUTION])
+    assert one.flush() == 1
+
+    pace = threading.Event()
+    started = time.monotonic()
+    while time.monotonic() - started < 4 * INTERVAL:
+        assert not other.flush(), "a tally already sent went out again"
+        pace.wait(INTERVAL / 5)
