@@ -34,6 +34,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from deliberate import aftercommit
 from deliberate.dbtypes import iso, utcnow
 from deliberate.errors import DomainError, not_found
 from deliberate.extensions import db, socketio
@@ -41,7 +42,7 @@ from deliberate.jobs.models import ACTIVE, Job, JobFile
 
 log = logging.getLogger(__name__)
 
-_KEY = "deliberate.jobs"
+_KEY = aftercommit.register("deliberate.jobs")
 BACKEND = "deliberate.jobs.backend"
 # Files kept for the cache; older ones go (a job whose file went answers "expired").
 KEEP_FILES = 200
@@ -112,7 +113,7 @@ def enqueue(
     )
     db.session.add(job)
     db.session.flush()
-    db.session.info.setdefault(_KEY, []).append(job.id)
+    aftercommit.waiting(db.session, _KEY).append(job.id)
     return view(job)
 
 
@@ -267,16 +268,11 @@ def _unqueued(job_id: str) -> None:
         log.exception("job %s could not be marked as failed", job_id)
 
 
-def _discard(session, _previous_transaction) -> None:
-    session.info.pop(_KEY, None)
-
-
 def _listen() -> None:
     from flask_sqlalchemy.session import Session
     from sqlalchemy import event
 
-    event.listen(Session, "after_commit", _send_after_commit)
-    event.listen(Session, "after_soft_rollback", _discard)
+    event.listen(Session, "after_commit", _send_after_commit)  # a rollback: deliberate/aftercommit.py
 
 
 _listen()

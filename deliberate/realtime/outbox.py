@@ -12,18 +12,18 @@ from flask import current_app
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
+from deliberate import aftercommit
 from deliberate.extensions import db
 from deliberate.realtime.publisher import rooms
 
-_KEY = "deliberate.outbox"
+_KEY = aftercommit.register("deliberate.outbox")
 _SEQ = "deliberate.seq"
-_MARKS = "deliberate.outbox-savepoints"
 
 log = logging.getLogger(__name__)
 
 
 def _outbox() -> list[Callable[[], None]]:
-    return db.session.info.setdefault(_KEY, [])
+    return aftercommit.waiting(db.session, _KEY)
 
 
 def counted(question_id: int, seq: int) -> None:
@@ -113,30 +113,8 @@ def _send(session) -> None:
             log.exception("an event after a commit could not be sent")
 
 
-@event.listens_for(Session, "after_transaction_create")
-def _savepoint(session, transaction) -> None:
-    """A SAVEPOINT remembers how many events were waiting when it began: its rollback drops its own."""
-    if transaction.nested:
-        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_KEY, ()))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _savepoint_ended(session, transaction) -> None:
-    if transaction.parent is None:  # the whole transaction: its savepoints' marks go with it
-        session.info.pop(_MARKS, None)
-
-
 @event.listens_for(Session, "after_soft_rollback")
 def _discard(session, previous_transaction) -> None:
-    # What rolled back may be a flush's subtransaction inside a SAVEPOINT: the SAVEPOINT around it
-    # is what goes; the events from before it still wait for the commit.
-    savepoint = previous_transaction
-    while savepoint is not None and not savepoint.nested:
-        savepoint = savepoint.parent
-    if savepoint is not None:
-        mark = session.info.get(_MARKS, {}).get(savepoint)
-        if mark is not None:
-            del session.info.get(_KEY, [])[mark:]
-        return
-    session.info.pop(_KEY, None)
-    session.info.pop(_SEQ, None)
+    """The whole transaction went (a SAVEPOINT's events are aftercommit's to trim): so does its seq."""
+    if aftercommit.savepoint_of(previous_transaction) is None:
+        session.info.pop(_SEQ, None)

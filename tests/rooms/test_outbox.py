@@ -46,3 +46,18 @@ def test_a_rolled_back_transaction_sends_nothing(recorder):
     db.session.commit()
 
     assert recorder.sent == []
+
+
+def test_a_job_queued_before_a_rolled_back_savepoint_still_runs(recorder, monkeypatch):
+    from deliberate import jobs
+
+    ran: list[str] = []
+    monkeypatch.setattr(jobs.InlineBackend, "submit", lambda self, job_id: ran.append(job_id))
+    kept = jobs.enqueue("deliberate.jobs.samples.count", 1)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            jobs.enqueue("deliberate.jobs.samples.count", 2)
+            db.session.add(Contribution(question_id=None, text="no question", language="en"))
+    db.session.commit()
+
+    assert ran == [kept["id"]]
