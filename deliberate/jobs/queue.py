@@ -5,7 +5,9 @@ as in the embedded pool, so any server process can answer for it. Each job runs 
 forks from the worker (the worker's memory does not grow with every report; a crash kills only the
 child). What a job publishes goes out through the Socket.IO message queue, which every ``serve``
 process listens to. A worker that dies mid-job stops its job's heartbeat; the servers' sweep
-(``runner.sweep``) puts the job back on the queue once, then marks it failed.
+(``runner.sweep``) puts the job back on the queue once, then marks it failed. The sweep also queues
+again a job whose row says queued but that the queue no longer holds: Redis keeps nothing across a
+restart (docs/deploy.md), so the jobs it held then would otherwise wait for ever.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ class RedisBackend:
         from rq import Queue
 
         self.queue = Queue(queue_name(url), connection=Redis.from_url(url))
+
+    def waiting(self) -> set[str]:
+        """The jobs (our ids) the queue holds: waiting for a worker, or started by one."""
+        rq_ids = [*self.queue.get_job_ids(), *self.queue.started_job_registry.get_job_ids()]
+        return {rq_id.rsplit("-", 1)[0] for rq_id in rq_ids}
 
     def submit(self, job_id: str) -> None:
         self.queue.enqueue(

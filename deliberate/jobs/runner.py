@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2  # the first run and one retry after a worker died
 HEARTBEAT = 5.0  # seconds between "still running" marks
 PROGRESS_EVERY = 0.2  # at most this often, a progress event
+QUEUED_GRACE = 10.0  # seconds a queued row may wait for its submission to reach the queue (after commit)
 
 
 def tell(app: Flask, job: Job) -> None:
@@ -210,8 +212,33 @@ def queued(app: Flask) -> list[str]:
             db.session.remove()
 
 
-def sweep(app: Flask, older_than: float, submit) -> None:
-    """Retry (through ``submit``) or fail the jobs of dead workers."""
+def queued_before(app: Flask, older_than: float) -> list[str]:
+    """Jobs queued more than ``older_than`` seconds ago that no worker has taken yet."""
+    with app.app_context():
+        try:
+            limit = utcnow() - timedelta(seconds=older_than)
+            return list(
+                db.session.scalars(
+                    db.select(Job.id).where(Job.state == "queued", Job.created_at < limit)
+                ).all()
+            )
+        finally:
+            db.session.remove()
+
+
+def sweep(app: Flask, older_than: float, submit, waiting: Callable[[], set[str]] | None = None) -> None:
+    """Retry (through ``submit``) or fail the jobs of dead workers; with ``waiting`` (the job ids the
+    queue holds), queue again the jobs that the queue lost (a Redis restarted empty keeps nothing)."""
     for job_id in stale(app, older_than):
         if worker_died(app, job_id):
+            submit(job_id)
+    if waiting is None:
+        return
+    candidates = queued_before(app, QUEUED_GRACE)
+    if not candidates:
+        return
+    held = waiting()  # read after the rows: a job taken meanwhile is either running or held here
+    for job_id in candidates:
+        if job_id not in held:
+            log.warning("job %s was queued but the queue no longer holds it: queued again", job_id)
             submit(job_id)

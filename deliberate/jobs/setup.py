@@ -19,7 +19,7 @@ def start(app: Flask):
             while True:
                 socketio.sleep(max(1.0, stale / 3))
                 try:
-                    runner.sweep(app, stale, backend.submit)
+                    runner.sweep(app, stale, backend.submit, backend.waiting)
                 except Exception:  # the database or Redis away for a moment: next round
                     app.logger.warning("job sweep failed", exc_info=True)
 
