@@ -186,44 +186,30 @@ def worker_died(app: Flask, job_id: str) -> bool:
             db.session.remove()
 
 
-def stale(app: Flask, older_than: float) -> list[str]:
-    """Running jobs whose heartbeat stopped more than ``older_than`` seconds ago (dead workers)."""
+def _job_ids(app: Flask, *where) -> list[str]:
     with app.app_context():
         try:
-            limit = utcnow() - timedelta(seconds=older_than)
-            return list(
-                db.session.scalars(
-                    db.select(Job.id).where(Job.state == "running", Job.heartbeat_at < limit)
-                ).all()
-            )
+            return list(db.session.scalars(db.select(Job.id).where(*where).order_by(Job.created_at)).all())
         finally:
             db.session.remove()
+
+
+def _ago(seconds: float):
+    return utcnow() - timedelta(seconds=seconds)
+
+
+def stale(app: Flask, older_than: float) -> list[str]:
+    """Running jobs whose heartbeat stopped more than ``older_than`` seconds ago (dead workers)."""
+    return _job_ids(app, Job.state == "running", Job.heartbeat_at < _ago(older_than))
 
 
 def queued(app: Flask) -> list[str]:
-    with app.app_context():
-        try:
-            return list(
-                db.session.scalars(
-                    db.select(Job.id).where(Job.state == "queued").order_by(Job.created_at)
-                ).all()
-            )
-        finally:
-            db.session.remove()
+    return _job_ids(app, Job.state == "queued")
 
 
 def queued_before(app: Flask, older_than: float) -> list[str]:
     """Jobs queued more than ``older_than`` seconds ago that no worker has taken yet."""
-    with app.app_context():
-        try:
-            limit = utcnow() - timedelta(seconds=older_than)
-            return list(
-                db.session.scalars(
-                    db.select(Job.id).where(Job.state == "queued", Job.created_at < limit)
-                ).all()
-            )
-        finally:
-            db.session.remove()
+    return _job_ids(app, Job.state == "queued", Job.created_at < _ago(older_than))
 
 
 def sweep(app: Flask, older_than: float, submit, waiting: Callable[[], set[str]] | None = None) -> None:
