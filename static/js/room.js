@@ -195,6 +195,12 @@ function announceCounts(id, agree, disagree) {
 // One's own posts: "posted" is said once the server has it, never "new contribution from" oneself.
 const ownPosts = new Set();
 
+function posted(id) {
+  if (ownPosts.has(id)) return;  // said once, whichever of its answer and its room copy came first
+  ownPosts.add(id);
+  announce(S.posted);
+}
+
 function setCounts(id, agree, disagree) {
   const c = state.contributions.get(id);
   if (!c) return;
@@ -219,11 +225,15 @@ const appliers = {
       return;
     }
     state.contributions.set(payload.id, { ...(known || {}), ...payload, my_vote: known ? known.my_vote : payload.my_vote ?? null });
+    // The room's copy of one's own post usually comes before its answer, and a post kept pending
+    // while offline comes back with no form waiting for it: both are still pending here, by text.
+    const mine = ownPosts.has(payload.id) || state.pending.some((p) => p.text === payload.text);
     if (known) list.update(payload.id);
     else {
       list.add(payload.id);
-      if (!ownPosts.has(payload.id)) announce(fill(S.newContribution, { name: payload.author }));
+      if (!mine) announce(fill(S.newContribution, { name: payload.author }));
     }
+    if (mine) posted(payload.id);
   },
   cluster(payload) {
     const known = state.clusters.get(payload.id);
@@ -355,8 +365,7 @@ $("post-form").addEventListener("submit", async (event) => {
   $("post-counter").textContent = `0 / ${config.maxLength}`;
   const ack = await room.live.post(text, $("post-language").value || null);
   if (ack.ok) {
-    ownPosts.add(ack.contribution.id);
-    announce(S.posted);
+    posted(ack.contribution.id);
     // One's own post is shown at once, even while reading further down.
     if (!list.rows.has(ack.contribution.id) && list.matches(state.contributions.get(ack.contribution.id))) list.showArrived();
   } else if (!KEEP_PENDING.includes(ack.error.code)) {

@@ -243,6 +243,14 @@ def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, serve
     expect(alice.locator("#contributions li.is-pending", has_text=from_alice)).to_have_count(1)
     expect(bruno.locator("#contributions li.is-pending", has_text=from_bruno)).to_have_count(1)
 
+    for page in (alice, bruno):  # what each page's live announcer says from now on
+        page.evaluate(
+            """() => { window.__said = [];
+                   new MutationObserver(() => { const t = document.getElementById("announcer").textContent;
+                     if (t) window.__said.push(t); })
+                   .observe(document.getElementById("announcer"), { childList: true, characterData: true,
+                                                                     subtree: true }); }"""
+        )
     server.start()
     for page in (alice, bruno):
         expect(connection(page)).to_have_attribute("data-state", "connected", timeout=RECONNECT)
@@ -252,6 +260,11 @@ def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, serve
         expect(page.locator("#contributions li.is-pending")).to_have_count(0)
     for text in (from_alice, from_bruno):
         assert len(stored(alice, question_id, text)) == 1
+    # Each author hears once that their post is in, never of it as "new contribution from" themselves.
+    for page, me in ((alice, "Alice"), (bruno, "Bruno")):
+        said = page.evaluate("window.__said")
+        assert said.count("Your contribution is posted.") == 1, said
+        assert f"New contribution from {me}" not in said, said
 
 
 def test_a_burst_of_posts_arrives_in_batches_each_shown_once_and_the_authors_pending_posts_matched_once(room):
