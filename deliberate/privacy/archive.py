@@ -142,6 +142,7 @@ def session_data(session: PanelSession) -> dict:
                 "author_id": c.author_id,
                 "section": c.section,
                 "text": c.text,
+                "language": c.language,
                 "created_at": iso(c.created_at),
             }
             for c in comments

@@ -48,6 +48,8 @@ class ReviewComment(db.Model):
     # Which part of the report it is about: "session", "question-2", "cluster-7".
     section: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
+    # Detected among the session's languages (the author's when too short to tell), as a contribution's.
+    language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[ReportVersion] = relationship(back_populates="comments")

@@ -20,9 +20,11 @@ from deliberate.extensions import db
 from deliberate.notifications import services as notifications
 from deliberate.reports.builder import build_report
 from deliberate.review.models import ReportVersion, ReviewComment
+from deliberate.rooms import language as languages
 from deliberate.sessions.models import PanelSession
 
 DECISIONS = {"approve": "approved", "request_changes": "changes_requested"}
+DETECTED_CHARACTERS = 1000  # a comment's language is told from its start (lingua: about 1 ms)
 
 
 def versions(session: PanelSession) -> list[ReportVersion]:
@@ -219,7 +221,13 @@ def comment(actor: User, role: str, version: ReportVersion, section: object, tex
     if section not in sections(version.snapshot):
         raise DomainError("invalid", _("That section is not part of this version."))
     text = validation.text(text, "text", max_length=5000)
-    entry = ReviewComment(version_id=version.id, author_id=actor.id, section=section, text=text)
+    session = db.session.get(PanelSession, version.session_id)
+    language = languages.detect(
+        text[:DETECTED_CHARACTERS], actor.language or session.original_language, session.languages
+    )
+    entry = ReviewComment(
+        version_id=version.id, author_id=actor.id, section=section, text=text, language=language
+    )
     db.session.add(entry)
     record("report_commented", actor, version.session_id, version=version.number, section=section)
     db.session.flush()

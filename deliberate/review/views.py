@@ -64,6 +64,7 @@ def comment_view(entry) -> dict:
         "id": entry.id,
         "section": entry.section,
         "text": entry.text,
+        "language": entry.language,
         "author": entry.author.name,
         "created_at": iso(entry.created_at),
     }

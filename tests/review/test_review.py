@@ -9,6 +9,8 @@ from types import SimpleNamespace
 import pytest
 from reports.report_session import question_text
 
+from deliberate.sessions.demo_content import DEMO_ORIGINAL_LANGUAGE
+
 CODE = "uclg-1-3-2"
 VERSIONS = f"/api/v1/sessions/{CODE}/versions"
 OLD_SYNTHESIS_WORDS = "Community tourism divides the room"
@@ -575,3 +577,17 @@ def test_a_versions_changes_are_made_once_by_a_job_then_kept(people, filled, sec
     with people.rapporteur.application.app_context():
         made = db.session.scalars(db.select(Job).where(Job.name == "deliberate.review.jobs.changes")).all()
         assert sorted(job.args[1] for job in made) == [1, 2]  # one per version viewed, not per view
+
+
+def test_a_comment_carries_its_language_to_the_api_and_the_page(people):
+    submit(people.moderator)  # an English version
+    spanish = "Falta citar a las personas del panel y la fecha de la sesión en el resumen."
+
+    comment(people.rapporteur, 1, "session", spanish)
+    # Too short to tell: the author's language, or (Rita chose none) the session's original one.
+    comment(people.rapporteur, 1, "session", "ok")
+
+    comments = version(people.moderator, 1)["comments"]
+    assert [(c["text"], c["language"]) for c in comments] == [(spanish, "es"), ("ok", DEMO_ORIGINAL_LANGUAGE)]
+    page = people.moderator.get(f"/s/{CODE}/review/1").get_data(as_text=True)
+    assert f'<p lang="es">{spanish}</p>' in page
