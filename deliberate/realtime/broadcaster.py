@@ -31,7 +31,7 @@ class Store(Protocol):
     def mark_presence(self, question_id: int) -> None: ...
     def take(self, interval: float) -> tuple[dict[int, set[int]], set[int]]: ...
     def sent(self) -> None: ...
-    def join(self, question_id: int, sid: str) -> None: ...
+    def join(self, question_id: int, sid: str, person: int) -> None: ...
     def leave(self, question_id: int, sid: str) -> None: ...
     def count(self, question_id: int) -> int: ...
     def heartbeat(self) -> None: ...
@@ -44,7 +44,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._tallies: dict[int, set[int]] = defaultdict(set)
         self._presence_dirty: set[int] = set()
-        self._members: dict[int, set[str]] = defaultdict(set)
+        self._members: dict[int, dict[str, int]] = defaultdict(dict)  # room → {socket: person}
 
     def mark(self, question_id: int, contribution_ids: list[int]) -> None:
         with self._lock:
@@ -63,17 +63,18 @@ class MemoryStore:
     def sent(self) -> None:
         pass
 
-    def join(self, question_id: int, sid: str) -> None:
+    def join(self, question_id: int, sid: str, person: int) -> None:
         with self._lock:
-            self._members[question_id].add(sid)
+            self._members[question_id][sid] = person
 
     def leave(self, question_id: int, sid: str) -> None:
         with self._lock:
-            self._members[question_id].discard(sid)
+            self._members[question_id].pop(sid, None)
 
     def count(self, question_id: int) -> int:
+        """People, not sockets: a person with the room open on a phone and a laptop is one."""
         with self._lock:
-            return len(self._members.get(question_id, ()))
+            return len(set(self._members.get(question_id, {}).values()))
 
     def heartbeat(self) -> None:
         pass
@@ -108,7 +109,7 @@ class RedisStore:
         self.prefix = prefix
         self.member_ttl = member_ttl
         self.process = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self._local: dict[int, set[str]] = defaultdict(set)
+        self._local: dict[int, dict[str, int]] = defaultdict(dict)  # room → {socket: person}, here
         self._lock = threading.Lock()
         self._held: list[str] = []
         self._inflight: list[int] = []  # rooms whose in-flight set this process holds (take → sent)
@@ -122,6 +123,28 @@ class RedisStore:
             "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end "
             "if tonumber(ARGV[2]) > 0 then return redis.call('pexpire', KEYS[1], ARGV[2]) end "
             "return redis.call('del', KEYS[1])"
+        )
+        # Presence counts people: beside its members ("person:process:socket", scored by when their
+        # process last vouched for them) a room keeps a hash person → members, whose length is the
+        # count. Each script keeps the two in step (KEYS: the members, the people).
+        self._vouch = self.redis.register_script(  # ARGV: now, then member, person pairs
+            "for i = 2, #ARGV, 2 do "
+            "if redis.call('zadd', KEYS[1], ARGV[1], ARGV[i]) == 1 then "
+            "redis.call('hincrby', KEYS[2], ARGV[i + 1], 1) end end "
+            "return 0"
+        )
+        self._gone = self.redis.register_script(  # ARGV: member, person
+            "if redis.call('zrem', KEYS[1], ARGV[1]) == 1 and "
+            "redis.call('hincrby', KEYS[2], ARGV[2], -1) <= 0 then redis.call('hdel', KEYS[2], ARGV[2]) end "
+            "return 0"
+        )
+        self._count = self.redis.register_script(  # ARGV: the oldest vouch still alive
+            "for _, m in ipairs(redis.call('zrangebyscore', KEYS[1], '-inf', '(' .. ARGV[1])) do "
+            "redis.call('zrem', KEYS[1], m) "
+            "local person = string.match(m, '^([^:]*):') "
+            "if person and redis.call('hincrby', KEYS[2], person, -1) <= 0 then "
+            "redis.call('hdel', KEYS[2], person) end end "
+            "return redis.call('hlen', KEYS[2])"
         )
 
     def _key(self, *parts: object) -> str:
@@ -208,26 +231,37 @@ class RedisStore:
 
         self._reach(release, lambda: None)  # unreleased locks lapse by themselves
 
-    def join(self, question_id: int, sid: str) -> None:
+    def _member(self, sid: str, person: int) -> str:
+        return f"{person}:{self.process}:{sid}"
+
+    def _presence_keys(self, question_id: int) -> list[str]:
+        return [self._key("presence", question_id), self._key("people", question_id)]
+
+    def join(self, question_id: int, sid: str, person: int) -> None:
         with self._lock:
-            self._local[question_id].add(sid)
-        member = {f"{self.process}:{sid}": time.time()}
-        self._reach(lambda: self.redis.zadd(self._key("presence", question_id), member), lambda: None)
+            self._local[question_id][sid] = person
+        keys, args = self._presence_keys(question_id), [time.time(), self._member(sid, person), person]
+        self._reach(lambda: self._vouch(keys=keys, args=args), lambda: None)
 
     def leave(self, question_id: int, sid: str) -> None:
         with self._lock:
-            self._local[question_id].discard(sid)
-        member = f"{self.process}:{sid}"
-        self._reach(lambda: self.redis.zrem(self._key("presence", question_id), member), lambda: None)
+            person = self._local[question_id].pop(sid, None)
+        if person is None:
+            return
+        keys, args = self._presence_keys(question_id), [self._member(sid, person), person]
+        self._reach(lambda: self._gone(keys=keys, args=args), lambda: None)
 
     def count(self, question_id: int) -> int:
+        """People, not sockets, over every process (a person's phone and laptop count once); the
+        members of a process that stopped vouching for them go first."""
+
         def online() -> int:
-            key = self._key("presence", question_id)
-            return int(self.redis.zcount(key, time.time() - self.member_ttl, "+inf"))
+            keys = self._presence_keys(question_id)
+            return int(self._count(keys=keys, args=[time.time() - self.member_ttl]))
 
         def offline() -> int:
             with self._lock:
-                return len(self._local.get(question_id, ()))
+                return len(set(self._local.get(question_id, {}).values()))
 
         return self._reach(online, offline)
 
@@ -239,16 +273,18 @@ class RedisStore:
     def _heartbeat(self) -> None:
         now = time.time()
         with self._lock:
-            local = {qid: set(sids) for qid, sids in self._local.items() if sids}
+            local = {qid: dict(members) for qid, members in self._local.items() if members}
         pipe = self.redis.pipeline(transaction=False)
-        for qid, sids in local.items():
-            key = self._key("presence", qid)
-            pipe.zadd(key, {f"{self.process}:{sid}": now for sid in sids})
-            pipe.zremrangebyscore(key, "-inf", now - self.member_ttl)
-            pipe.zcount(key, now - self.member_ttl, "+inf")
+        for qid, members in local.items():
+            keys = self._presence_keys(qid)
+            pairs = [
+                value for sid, person in members.items() for value in (self._member(sid, person), person)
+            ]
+            self._vouch(keys=keys, args=[now, *pairs], client=pipe)
+            self._count(keys=keys, args=[now - self.member_ttl], client=pipe)
         answers = pipe.execute()
         changed = []
-        for qid, count in zip(local, answers[2::3], strict=True):
+        for qid, count in zip(local, answers[1::2], strict=True):
             if self._counted.get(qid) != count:
                 self._counted[qid] = int(count)
                 changed.append(qid)
@@ -297,8 +333,9 @@ class Broadcaster:
     def mark_tallies(self, question_id: int, contribution_ids: list[int]) -> None:
         self.store.mark(question_id, contribution_ids)
 
-    def joined(self, question_id: int, sid: str) -> None:
-        self.store.join(question_id, sid)
+    def joined(self, question_id: int, sid: str, person: int) -> None:
+        """Socket ``sid`` of ``person`` (a user id) is in the room: presence counts people."""
+        self.store.join(question_id, sid, person)
         self.store.mark_presence(question_id)
 
     def left(self, question_id: int, sid: str) -> None:

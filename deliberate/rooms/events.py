@@ -95,7 +95,7 @@ def join(payload: dict) -> dict:
     join_room(room(question.id, audience, batched=batched))
     state = services.room_state(question, current_user, role, current_language())
     if _connections().entered(request.sid, question.id):
-        _broadcaster().joined(question.id, request.sid)
+        _broadcaster().joined(question.id, request.sid, current_user.id)
     state["presence"] = _broadcaster().presence(question.id)
     state["degraded"] = _degraded()
     state["role"] = role

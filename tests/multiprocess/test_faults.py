@@ -111,10 +111,10 @@ def held_by(deployment, server: Server) -> int:
     """How many room members ``server``'s process holds (its entries in Redis's presence)."""
     import redis
 
-    prefix = f"{socket.gethostname()}-{server.process.pid}-".encode()
+    process = f"{socket.gethostname()}-{server.process.pid}-".encode()
     key = f"deliberate:presence:{deployment.question}"
-    members = redis.Redis.from_url(deployment.redis.url).zrange(key, 0, -1)
-    return sum(member.startswith(prefix) for member in members)
+    members = redis.Redis.from_url(deployment.redis.url).zrange(key, 0, -1)  # person:process:socket
+    return sum(member.split(b":", 1)[-1].startswith(process) for member in members)
 
 
 def truth(deployment) -> dict[int, tuple[int, int]]:

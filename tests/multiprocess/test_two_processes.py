@@ -135,6 +135,13 @@ def test_presence_counts_a_member_who_joins_on_the_other_process(system, people)
     newcomer.join(question)
 
     watcher.wait_for("presence", lambda p: p["question_id"] == question and p["count"] == 2, "presence 2")
+    # The newcomer opens the room on a second device, through A: still two people, not three.
+    second_page = Member(system.a.url, newcomer.http, newcomer.email)
+    second_page.connect(system.a.url)
+    try:
+        assert second_page.join(question)["presence"] == 2
+    finally:
+        second_page.disconnect()
 
 
 def test_presence_drops_when_a_member_on_the_other_process_disconnects(system, people):

@@ -129,11 +129,19 @@ def test_a_stopping_broadcaster_finishes_its_flush_and_sends_what_is_left():
 
 def test_presence_counts_joins_and_leaves():
     broadcaster, publisher = make_broadcaster({})
-    broadcaster.joined(10, "a")
-    broadcaster.joined(10, "b")
+    broadcaster.joined(10, "a", 1)
+    broadcaster.joined(10, "b", 2)
+    broadcaster.joined(10, "c", 2)  # person 2's second page: still two people
+    broadcaster.flush()
     broadcaster.left(10, "a")
     broadcaster.flush()
-    assert publisher.events("presence") == [{"question_id": 10, "count": 1}]
+    broadcaster.left(10, "b")
+    broadcaster.flush()
+    assert publisher.events("presence") == [
+        {"question_id": 10, "count": 2},
+        {"question_id": 10, "count": 1},
+        {"question_id": 10, "count": 1},
+    ]
 
 
 def wait_for(condition, timeout=10.0):

@@ -123,8 +123,9 @@ def test_tallies_marked_while_redis_is_unreachable_still_reach_this_process_s_ro
 def test_presence_counts_this_process_s_members_while_redis_is_unreachable():
     store = RedisStore(unreachable_link())
 
-    store.join(7, "s1")
-    store.join(7, "s2")
+    store.join(7, "s1", 1)
+    store.join(7, "s2", 2)
+    store.join(7, "s3", 2)  # the same person's second page
 
     assert store.count(7) == 2
 
@@ -150,27 +151,53 @@ def test_once_redis_is_back_every_member_of_this_process_is_counted_again():
     url = redis_url(12)
     prefix = f"outage-{uuid.uuid4().hex[:6]}"
     here = RedisStore(url, prefix=prefix)
-    here.join(7, "s1")
-    here.join(7, "s2")
-    here.redis.delete(f"{prefix}:presence:7")  # Redis restarted, empty
+    here.join(7, "s1", 1)
+    here.join(7, "s2", 2)
+    here.redis.delete(f"{prefix}:presence:7", f"{prefix}:people:7")  # Redis restarted, empty
 
     here.recover()
 
     assert RedisStore(url, prefix=prefix).count(7) == 2
 
 
+def test_presence_counts_people_over_processes_not_sockets():
+    url = redis_url(12)
+    prefix = f"people-{uuid.uuid4().hex[:6]}"
+    here, there = RedisStore(url, prefix=prefix), RedisStore(url, prefix=prefix)
+    here.join(7, "laptop", 1)
+    there.join(7, "phone", 1)  # the same person, on the other process
+    here.join(7, "tablet", 2)
+    assert here.count(7) == there.count(7) == 2
+
+    here.leave(7, "laptop")
+    assert here.count(7) == 2  # person 1 is still here on the phone
+    there.leave(7, "phone")
+    there.leave(7, "phone")  # told twice: counted once
+    assert here.count(7) == 1
+    here.leave(7, "tablet")
+    assert here.count(7) == 0
+
+
 def test_the_members_of_a_process_that_stopped_vouching_fade_out():
     url = redis_url(12)
     prefix = f"outage-{uuid.uuid4().hex[:6]}"
     alive = RedisStore(url, prefix=prefix, member_ttl=6)
-    alive.join(7, "here")
-    # A member its process last vouched for 10 s ago (the process died then).
-    alive.redis.zadd(f"{prefix}:presence:7", {"dead-process:gone": time.time() - 10})
+    alive.join(7, "here", 1)
+    # Members their process last vouched for 10 s ago (the process died then): person 2's only
+    # socket, and a second socket of person 1, who is still here on this process.
+    died = RedisStore(url, prefix=prefix, member_ttl=6)
+    died.join(7, "gone", 2)
+    died.join(7, "other-page", 1)
+    stale = time.time() - 10
+    members = alive.redis.zrange(f"{prefix}:presence:7", 0, -1)
+    alive.redis.zadd(f"{prefix}:presence:7", {m: stale for m in members if b":here" not in m})
+    assert alive.count(7) == 1  # person 1 only
 
     alive.heartbeat()
 
     assert alive.count(7) == 1
     assert alive.redis.zcard(f"{prefix}:presence:7") == 1
+    assert alive.redis.hgetall(f"{prefix}:people:7") == {b"1": b"1"}
 
 
 def test_a_role_change_closes_this_process_s_sockets_even_when_the_registry_lost_them():
