@@ -51,6 +51,8 @@ from typing import Any  # noqa: E402
 from flask import Flask, jsonify  # noqa: E402
 from flask_socketio import SocketIO, join_room  # noqa: E402
 
+from deliberate.webdefences import NoWebSocketCompression  # noqa: E402
+
 app = Flask("bare_relay")
 # The same engine.io settings as deliberate/app.py (_init_socketio and config.MAX_HTTP_BUFFER_SIZE).
 socketio = SocketIO(
@@ -61,6 +63,10 @@ socketio = SocketIO(
     ping_interval=25,
     ping_timeout=20,
 )
+# Deliberate takes permessage-deflate out of the websocket handshake (deliberate/webdefences.py): so
+# does its baseline, or the relay would deflate every frame once per client and look dearer than the
+# stack is.
+app.wsgi_app = NoWebSocketCompression(app.wsgi_app)
 _ids = itertools.count(1)
 
 
