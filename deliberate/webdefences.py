@@ -43,11 +43,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def headers(response):
         embeddable = request.view_args is not None and getattr(request, "projector_embeddable", False)
-        response.headers.setdefault(
-            "Content-Security-Policy", CSP.format(ancestors="*" if embeddable else "'none'")
-        )
+        # A page this site shows in a frame of its own (the review page's report preview).
+        framed_here = request.view_args is not None and getattr(request, "framed_by_this_site", False)
+        ancestors = "*" if embeddable else "'self'" if framed_here else "'none'"
+        response.headers.setdefault("Content-Security-Policy", CSP.format(ancestors=ancestors))
         if not embeddable:
-            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN" if framed_here else "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint not in PUBLIC_ENDPOINTS:

@@ -289,6 +289,7 @@ def show(code: str, number: int):
 @login_required
 def file(code: str, number: int):
     session, _role = _page_context(code)
+    request.framed_by_this_site = True  # the version page previews it in a frame (webdefences.py)
     try:
         version = services.get_version(session, number)
         return rendered(session, version, request.args.get("format", "html"), version.language)

@@ -197,6 +197,8 @@ def test_the_whole_loop_by_keyboard_with_its_announcements(new_page, people, wal
     log_in_by_keyboard(rita, rapporteur)
     rita.goto(f"/s/{code}/review")
     follow(rita, "ol.versions a")
+    # The version page previews the report in a frame of this site (refused once by frame-ancestors).
+    expect(rita.frame_locator("iframe.report-frame").locator("h1")).to_be_visible(timeout=LIVE)
     follow(rita, "button[value=approve]")
     expect(flash(rita)).to_have_text("Version 1 is approved and published.", timeout=LIVE)
 

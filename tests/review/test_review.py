@@ -471,6 +471,12 @@ def test_version_file_as_html_is_shown_inline(people, first_round):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'inline; filename="uclg-1-3-2-report-v1-en.html"'
+    # The version page shows it in a frame: this site may frame it, no other site may.
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    page = people.rapporteur.get(f"/s/{CODE}/review/1")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
 
 
 def test_a_contribution_hidden_after_approval_leaves_the_published_report(people, filled, approved):
