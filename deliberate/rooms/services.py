@@ -25,6 +25,7 @@ from deliberate.extensions import db
 from deliberate.notifications import services as notifications
 from deliberate.opinions import schedule as opinion_groups
 from deliberate.realtime import outbox
+from deliberate.realtime.publisher import user_room
 from deliberate.rooms import language as languages
 from deliberate.rooms.models import Contribution, Vote
 from deliberate.rooms.views_model import contribution_view, hidden_stub, question_view
@@ -142,6 +143,9 @@ def post(
     # Its translations come later in a contribution event of their own, maybe even before this one
     # leaves (an inline job runs at the commit): without the key, this one cannot erase them.
     view.pop("translations", None)
+    # The author's other pages (a phone beside the laptop) learn first that it is theirs: they must
+    # not announce it as a new contribution from someone (the room's copy says only a name).
+    outbox.publish_to([user_room(actor.id)], "own_contribution", {"id": contribution.id})
     outbox.publish(question.id, "contribution", view)
     translations.contribution_written(contribution)
     embeddings.contribution_written(contribution)

@@ -194,6 +194,7 @@ function announceCounts(id, agree, disagree) {
 
 // One's own posts: "posted" is said once the server has it, never "new contribution from" oneself.
 const ownPosts = new Set();
+const postedElsewhere = new Set();  // this person's posts, from any of their pages (own_contribution)
 
 function posted(id) {
   if (ownPosts.has(id)) return;  // said once, whichever of its answer and its room copy came first
@@ -227,13 +228,17 @@ const appliers = {
     state.contributions.set(payload.id, { ...(known || {}), ...payload, my_vote: known ? known.my_vote : payload.my_vote ?? null });
     // The room's copy of one's own post usually comes before its answer, and a post kept pending
     // while offline comes back with no form waiting for it: both are still pending here, by text.
-    const mine = ownPosts.has(payload.id) || state.pending.some((p) => p.text === payload.text);
+    const pendingHere = state.pending.some((p) => p.text === payload.text);
     if (known) list.update(payload.id);
     else {
       list.add(payload.id);
+      const mine = pendingHere || ownPosts.has(payload.id) || postedElsewhere.has(payload.id);
       if (!mine) announce(fill(S.newContribution, { name: payload.author }));
     }
-    if (mine) posted(payload.id);
+    if (pendingHere) posted(payload.id);
+  },
+  own_contribution(payload) {
+    postedElsewhere.add(payload.id);  // from another of this person's pages: not news to them
   },
   cluster(payload) {
     const known = state.clusters.get(payload.id);

@@ -230,6 +230,14 @@ def test_a_dropped_connection_reconnects_rejoins_replaces_state_and_sends_what_w
         expect(item(page, typed)).to_have_count(1)
 
 
+# Every text the page's live announcer says from now on, in window.__said.
+RECORD_ANNOUNCEMENTS = """() => { window.__said = [];
+    new MutationObserver(() => { const t = document.getElementById("announcer").textContent;
+      if (t) window.__said.push(t); })
+    .observe(document.getElementById("announcer"),
+             { childList: true, characterData: true, subtree: true }); }"""
+
+
 def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, server, question_id):
     """The server process itself stops and starts again (same port, same database)."""
     alice, bruno = room("alice"), room("bruno")
@@ -244,13 +252,7 @@ def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, serve
     expect(bruno.locator("#contributions li.is-pending", has_text=from_bruno)).to_have_count(1)
 
     for page in (alice, bruno):  # what each page's live announcer says from now on
-        page.evaluate(
-            """() => { window.__said = [];
-                   new MutationObserver(() => { const t = document.getElementById("announcer").textContent;
-                     if (t) window.__said.push(t); })
-                   .observe(document.getElementById("announcer"), { childList: true, characterData: true,
-                                                                     subtree: true }); }"""
-        )
+        page.evaluate(RECORD_ANNOUNCEMENTS)
     server.start()
     for page in (alice, bruno):
         expect(connection(page)).to_have_attribute("data-state", "connected", timeout=RECONNECT)
@@ -265,6 +267,22 @@ def test_posts_typed_while_the_server_is_down_arrive_once_it_is_back(room, serve
         said = page.evaluate("window.__said")
         assert said.count("Your contribution is posted.") == 1, said
         assert f"New contribution from {me}" not in said, said
+
+
+def test_a_post_is_not_news_to_its_author_s_other_page(room):
+    laptop, phone, bruno = room("alice"), room("alice"), room("bruno")
+    for page in (laptop, phone, bruno):
+        page.evaluate(RECORD_ANNOUNCEMENTS)
+    text = unique("Deux appareils, une personne")
+
+    post(laptop, text)
+
+    for page in (laptop, phone, bruno):
+        expect(item(page, text)).to_have_count(1, timeout=LIVE)
+    expect(laptop.locator("#announcer")).to_have_text("Your contribution is posted.", timeout=LIVE)
+    expect(bruno.locator("#announcer")).to_have_text("New contribution from Alice", timeout=LIVE)
+    assert "New contribution from Alice" not in phone.evaluate("window.__said")
+    assert "New contribution from Alice" not in laptop.evaluate("window.__said")
 
 
 def test_a_burst_of_posts_arrives_in_batches_each_shown_once_and_the_authors_pending_posts_matched_once(room):
