@@ -107,12 +107,10 @@ def post(
     text = validation.text(text, "text", max_length=MAX_TEXT)
     if client_id is not None:
         client_id = validation.text(client_id, "client_id", max_length=64)
-        existing = _by_client_id(actor, client_id)
-        if existing is not None:
-            if existing.question_id != question.id:
-                raise DomainError("conflict", _("This client_id was already used for another question."))
-            return existing, False
     if question.status != "open":
+        existing = _sent_before(actor, client_id, question)  # a resend answers even once it closed
+        if existing is not None:
+            return existing, False
         raise DomainError("closed", _("This question is closed."))
     if language is not None:
         language = validation.choice(language, "language", tuple(question.session.languages) or ("en",))
@@ -120,7 +118,6 @@ def post(
         language = languages.detect(
             text, actor.language or question.session.original_language, question.session.languages
         )
-    admit()
     contribution = Contribution(
         question_id=question.id,
         author=actor,  # the loaded author, so the view below needs no query for the name
@@ -129,12 +126,16 @@ def post(
         language=language,
         client_id=client_id,
     )
+    # Inserted first: a resend (the same person's client_id, unique) fails the insert and finds the
+    # first one then, so a new post costs no lookup. The allowance is asked once the row is in: a
+    # resend never uses it, and a refusal takes the row back with the SAVEPOINT.
     try:
         with db.session.begin_nested():
             db.session.add(contribution)
+            db.session.flush()
+            admit()
     except IntegrityError:
-        # The same post arrived twice at once (a resend racing the original): keep the first.
-        existing = _by_client_id(actor, client_id) if client_id else None
+        existing = _sent_before(actor, client_id, question)
         if existing is None:
             raise
         return existing, False
@@ -152,10 +153,16 @@ def post(
     return contribution, True
 
 
-def _by_client_id(actor: User, client_id: str) -> Contribution | None:
-    return db.session.scalar(
+def _sent_before(actor: User, client_id: str | None, question: Question) -> Contribution | None:
+    """The contribution this person already sent with ``client_id``, if any (for this question)."""
+    if client_id is None:
+        return None
+    existing = db.session.scalar(
         db.select(Contribution).where(Contribution.author_id == actor.id, Contribution.client_id == client_id)
     )
+    if existing is not None and existing.question_id != question.id:
+        raise DomainError("conflict", _("This client_id was already used for another question."))
+    return existing
 
 
 class VoteTarget(NamedTuple):

@@ -80,6 +80,18 @@ def test_closing_a_question_refuses_posts_and_votes_with_closed(room, login, mak
     assert ack["error"]["code"] == "closed"
 
 
+def test_a_post_sent_again_after_the_question_closed_is_answered_with_the_stored_one(
+    room, login, make_member, question
+):
+    attendee, *_ = room
+    first = post(attendee, question, "juste avant", "just-in-time")["contribution"]
+    close(login(make_member("moderator", "Mod2")), question)
+
+    again = post(attendee, question, "juste avant", "just-in-time")  # its answer was lost, say
+
+    assert again["ok"] and again["contribution"]["id"] == first["id"]
+
+
 def test_closing_a_question_tells_the_room(room, login, make_member, question):
     attendee, *_ = room
     close(login(make_member("moderator", "Mod2")), question)

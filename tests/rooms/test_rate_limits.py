@@ -1,5 +1,5 @@
 import pytest
-from helpers import post
+from helpers import contribution_count, events, post
 
 from deliberate.errors import DomainError
 from deliberate.rooms.ratelimit import RateLimiter
@@ -10,10 +10,12 @@ def app_config():
     return {"RATE_POSTS": 2, "RATE_POSTS_WINDOW": 60, "RATE_VOTES": 3, "RATE_VOTES_WINDOW": 60}
 
 
-def test_posting_faster_than_the_limit_is_rate_limited(joined, make_member, question):
+def test_posting_faster_than_the_limit_is_rate_limited_and_stores_nothing(app, joined, make_member, question):
     sock = joined(make_member())
     assert [post(sock, question, f"idée {i}", f"c{i}")["ok"] for i in range(2)] == [True, True]
     assert post(sock, question, "une de trop", "c3")["error"]["code"] == "rate_limited"
+    assert contribution_count(app) == 2
+    assert [c["text"] for c in events(sock, "contribution")] == ["idée 0", "idée 1"]
 
 
 def test_the_limit_is_per_person(joined, make_member, question):
