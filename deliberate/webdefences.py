@@ -14,9 +14,23 @@ CSP = (
     "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors {ancestors}"
 )
+# Who may frame a page: nobody, unless its view says otherwise (``allow_framing``).
+FRAME_OPTIONS = {"'none'": "DENY", "'self'": "SAMEORIGIN"}  # "*": no X-Frame-Options at all
 WRITES = frozenset({"POST", "PUT", "PATCH"})
 # Pages that show nothing private: shared caches may keep them.
 PUBLIC_ENDPOINTS = frozenset({"static", "healthz"})
+
+
+def allow_framing(by: str) -> None:
+    """This response may be framed ``by`` this site (``"'self'"``: the review page's report preview)
+    or by any site (``"*"``: a projector page whose organiser allows embedding)."""
+    request.frame_ancestors = by
+
+
+def framing(current) -> str:
+    if current.view_args is None:  # no view ran (a 404 before routing): the default
+        return "'none'"
+    return getattr(current, "frame_ancestors", "'none'")
 
 
 def init_app(app: Flask) -> None:
@@ -42,13 +56,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def headers(response):
-        embeddable = request.view_args is not None and getattr(request, "projector_embeddable", False)
-        # A page this site shows in a frame of its own (the review page's report preview).
-        framed_here = request.view_args is not None and getattr(request, "framed_by_this_site", False)
-        ancestors = "*" if embeddable else "'self'" if framed_here else "'none'"
+        ancestors = framing(request)
         response.headers.setdefault("Content-Security-Policy", CSP.format(ancestors=ancestors))
-        if not embeddable:
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN" if framed_here else "DENY")
+        if ancestors in FRAME_OPTIONS:
+            response.headers.setdefault("X-Frame-Options", FRAME_OPTIONS[ancestors])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint not in PUBLIC_ENDPOINTS:

@@ -12,6 +12,7 @@ from deliberate.join.views import join_url, qr_svg
 from deliberate.projector import services
 from deliberate.realtime.publisher import room, session_room
 from deliberate.sessions.services import get_question
+from deliberate.webdefences import allow_framing
 
 pages = Blueprint("projector", __name__)
 api = Blueprint("projector_api", __name__, url_prefix="/api/v1")
@@ -33,7 +34,8 @@ def page(token: str):
         question = services.by_token(token)
     except DomainError:
         abort(404)
-    request.projector_embeddable = question.session.projector_embeddable  # see webdefences.py
+    if question.session.projector_embeddable:
+        allow_framing("*")
     link = join_url(question.session, question.position)
     return render_template(
         "projector/page.html",

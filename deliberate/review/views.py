@@ -33,6 +33,7 @@ from deliberate.review import jobs as review_jobs
 from deliberate.review import services
 from deliberate.review.models import ReportVersion
 from deliberate.sessions.services import get_session
+from deliberate.webdefences import allow_framing
 
 REVIEWERS = MODERATING | REVIEWS
 
@@ -289,7 +290,7 @@ def show(code: str, number: int):
 @login_required
 def file(code: str, number: int):
     session, _role = _page_context(code)
-    request.framed_by_this_site = True  # the version page previews it in a frame (webdefences.py)
+    allow_framing("'self'")  # the version page previews it in a frame
     try:
         version = services.get_version(session, number)
         return rendered(session, version, request.args.get("format", "html"), version.language)

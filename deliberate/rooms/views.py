@@ -1,6 +1,6 @@
 """The room page, the projector view and the room's HTTP API."""
 
-from flask import Blueprint, Flask, abort, jsonify, render_template, request
+from flask import Blueprint, Flask, abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from deliberate.access import MODERATING, SEES_HIDDEN, may_cluster, require_role, role_in
@@ -15,6 +15,7 @@ from deliberate.rooms.ratelimit import RateLimiter
 from deliberate.sessions.models import Question
 from deliberate.sessions.services import get_question, get_session
 from deliberate.throttle import config_limit, person_key
+from deliberate.webdefences import allow_framing
 
 pages = Blueprint("rooms", __name__)
 api = Blueprint("rooms_api", __name__, url_prefix="/api/v1/questions")
@@ -69,8 +70,9 @@ def projector(code: str, position: int):
     role = role_in(current_user, question.session)
     if role is None:
         abort(403)
-    # Read by the security headers: only this page may be framed, and only if the organiser allows it.
-    request.projector_embeddable = question.session.projector_embeddable
+    # Only this page may be framed by other sites, and only if the organiser allows it.
+    if question.session.projector_embeddable:
+        allow_framing("*")
     # The question's join link (sign up and register in one step); DELIBERATE_PUBLIC_URL behind a proxy.
     join_url = join_link(question.session, question.position)
     qr_svg = qr(join_url, scale=8)
