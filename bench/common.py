@@ -173,6 +173,14 @@ def deliberate_server(
     return server(command, port, env, instance / f"server-{port}.log", cwd=source)
 
 
+def phase(name: str) -> None:
+    """Say which phase a run is in, in the file ``BENCH_PHASE_FILE`` names (if set): a profiler
+    started from outside (py-spy) can then sample the measured window only, not the connects."""
+    path = os.environ.get("BENCH_PHASE_FILE")
+    if path:
+        Path(path).write_text(name)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process, from the kernel's accounting."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -47,6 +47,7 @@ from common import (  # noqa: E402
     free_port,
     machine,
     percentiles,
+    phase,
     postgres_database,
     prepare,
     raise_nofile,
@@ -190,6 +191,7 @@ async def workload(
             acks.append({"ok": False, "error": repr(error)})
 
     cpu_before = sum(cpu_seconds(pid) for pid in server_pids)
+    phase("measuring")
     client_before = time.process_time()
     start = time.perf_counter()
     tasks = []
@@ -204,6 +206,7 @@ async def workload(
     if node is not None:
         await node.command(f"drain {expected} {drain}", "done")
         result.server_cpu_s = sum(cpu_seconds(pid) for pid in server_pids) - cpu_before
+        phase("done")
         result.wall_s = time.perf_counter() - start
         await disconnect_all([poster])
         return node.result(result, acks, expected)
@@ -211,6 +214,7 @@ async def workload(
     while len(records) < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.02)
     result.server_cpu_s = sum(cpu_seconds(pid) for pid in server_pids) - cpu_before
+    phase("done")
     result.frames = len(records) - sum(batches) + len(batches)
     result.client_cpu_s = time.process_time() - client_before
     result.wall_s = time.perf_counter() - start

@@ -48,6 +48,7 @@ from common import (  # noqa: E402
     free_port,
     machine,
     percentiles,
+    phase,
     postgres_database,
     prepare,
     session_cookie,
@@ -247,6 +248,7 @@ async def run(args: argparse.Namespace, base: str, pid: int, ids: list[int], que
     stop = asyncio.Event()
     monitor = asyncio.create_task(lag_monitor(storm, stop))
     cpu_before = cpu_seconds(pid)
+    phase("measuring")
     tasks: list[asyncio.Task] = []
     start = time.perf_counter() + 0.2
     storm.first_send = start
@@ -260,6 +262,7 @@ async def run(args: argparse.Namespace, base: str, pid: int, ids: list[int], que
             tasks.append(asyncio.create_task(probe()))
     await asyncio.gather(*tasks)
     cpu_storm = cpu_seconds(pid) - cpu_before
+    phase("done")
 
     # Wait until every client's view equals the expected final counts (or give up).
     expected = expected_counts(latest, contribution_ids)

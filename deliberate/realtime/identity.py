@@ -11,27 +11,37 @@ changes without closing anything): the vote reads it with its contribution.
 
 import threading
 
+from babel import Locale
+
 
 class SocketIdentities:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self._lock = threading.Lock()
         self._people: dict[str, int] = {}
+        # The socket's language when it connected, for its answers (parsed once: force_locale takes it).
+        self._languages: dict[str, Locale] = {}
         self._roles: dict[str, dict[int, str]] = {}
 
-    def opened(self, sid: str, user_id: int) -> None:
+    def opened(self, sid: str, user_id: int, language: str) -> None:
         if self.enabled:
             with self._lock:
                 self._people[sid] = user_id
+                self._languages[sid] = Locale.parse(language)
 
     def closed(self, sid: str) -> None:
         with self._lock:
             self._people.pop(sid, None)
+            self._languages.pop(sid, None)
             self._roles.pop(sid, None)
 
     def person(self, sid: str) -> int | None:
         with self._lock:
             return self._people.get(sid)
+
+    def language(self, sid: str) -> Locale | None:
+        with self._lock:
+            return self._languages.get(sid)
 
     def role(self, sid: str, session_id: int) -> str | None:
         with self._lock:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
@@ -13,7 +14,7 @@ from deliberate.access import SEES_HIDDEN, refuse_if_archived, require_role
 from deliberate.errors import DomainError
 from deliberate.extensions import socketio
 from deliberate.i18n import current_language
-from deliberate.realtime.handlers import connection_handler, handler
+from deliberate.realtime.handlers import Fallback, connection_handler, handler
 from deliberate.realtime.publisher import room, rooms, user_room
 from deliberate.rooms import services
 from deliberate.rooms.views_model import contribution_view
@@ -69,7 +70,7 @@ def connect(auth: Any = None) -> bool:
     # One person holding hundreds of sockets would count as hundreds in presence and load the room.
     if not connections.opened(current_user.id, request.sid):
         return False
-    _identities().opened(request.sid, current_user.id)
+    _identities().opened(request.sid, current_user.id, current_language())
     return True
 
 
@@ -135,27 +136,69 @@ class _Unremembered(DomainError):
         super().__init__("forbidden", "")  # never answered: the event checks the role instead
 
 
-@handler("vote", authenticated=_known_socket)
-def vote(payload: dict) -> dict:
-    # The person and their role as this socket learnt them (realtime/identity.py): no user or
-    # registration query per vote. The first vote of a socket in a session checks as every event does.
-    identities, sid = _identities(), request.sid
-    contribution_id, value = payload.get("contribution_id"), payload.get("value")
+def _vote_write(contribution_id: object, value: object, voter: int, role_for: Callable) -> dict:
+    target = services.vote_target(contribution_id)
+    role = role_for(target)
+    agree, disagree = services.vote(
+        services.Voter(voter), role, target, value, admit=lambda: rate_limit("votes", voter)
+    )
+    return {"contribution_id": target.id, "agree": agree, "disagree": disagree}
 
-    def write(voter: int, role_for: Callable[[services.VoteTarget], str]) -> dict:
-        target = services.vote_target(contribution_id)
-        role = role_for(target)
-        agree, disagree = services.vote(
-            services.Voter(voter), role, target, value, admit=lambda: rate_limit("votes", voter)
-        )
-        return {"contribution_id": target.id, "agree": agree, "disagree": disagree}
 
-    def remembered(target: services.VoteTarget) -> str:
+def _remembered(sid: str) -> Callable[[services.VoteTarget], str]:
+    identities = _identities()
+
+    def role_for(target: services.VoteTarget) -> str:
         role = identities.role(sid, target.session_id)
         if role is None:
             raise _Unremembered()
         refuse_if_archived(target.archived)
         return role
+
+    return role_for
+
+
+def _lean_vote(sid: str, _payload: Any) -> Callable[[dict], dict] | None:
+    """A socket that knows its person votes without a request context (realtime/handlers.py), and
+    without a user or registration query (realtime/identity.py); the others vote as below."""
+    identities = _identities()
+    voter = identities.person(sid)
+    group = current_app.extensions.get("deliberate.group_commit")
+    if voter is None or group is None:
+        return None
+
+    def run(payload: dict) -> dict:
+        contribution_id, value = payload.get("contribution_id"), payload.get("value")
+        role_for = _remembered(sid)
+
+        def write() -> dict:
+            try:
+                return _vote_write(contribution_id, value, voter, role_for)
+            except _Unremembered:
+                raise
+            except DomainError:
+                # The batch runs in no one's language: a refusal (raised before anything is written)
+                # is found again in the socket's, for its message.
+                with force_locale(identities.language(sid)):
+                    return _vote_write(contribution_id, value, voter, role_for)
+
+        # Votes arriving together share one transaction (deliberate/group_commit.py): this one is
+        # answered once that has committed. The event itself reads nothing from the database.
+        order = contribution_id if isinstance(contribution_id, int) else 0
+        try:
+            return group.run(write, order=order)
+        except _Unremembered:
+            raise Fallback() from None  # its first vote in this session: the role is checked below
+
+    return run
+
+
+@handler("vote", authenticated=_known_socket, lean=_lean_vote)
+def vote(payload: dict) -> dict:
+    # The person and their role as this socket learnt them (realtime/identity.py): no user or
+    # registration query per vote. The first vote of a socket in a session checks as every event does.
+    identities, sid = _identities(), request.sid
+    contribution_id, value = payload.get("contribution_id"), payload.get("value")
 
     def checked(target: services.VoteTarget) -> str:
         role = require_role(current_user, target.session_id)
@@ -163,18 +206,12 @@ def vote(payload: dict) -> dict:
         return role
 
     voter = identities.person(sid)
-    if voter is not None:
-        # Votes arriving together share one transaction (deliberate/group_commit.py): this one is
-        # answered once that has committed. The event itself reads nothing from the database.
-        group = current_app.extensions.get("deliberate.group_commit")
+    if voter is not None and current_app.extensions.get("deliberate.group_commit") is None:
         try:
-            if group is None:
-                return write(voter, remembered)
-            order = contribution_id if isinstance(contribution_id, int) else 0
-            return group.run(lambda: write(voter, remembered), order=order)
+            return _vote_write(contribution_id, value, voter, _remembered(sid))
         except _Unremembered:
             pass
-    return write(current_user.id, checked)  # in this event's own transaction
+    return _vote_write(contribution_id, value, current_user.id, checked)  # in this event's own transaction
 
 
 @handler("moderate")

@@ -72,3 +72,68 @@ def test_an_archived_session_refuses_the_vote_of_a_socket_that_voted_before(
         db.session.commit()
     ack = sock.emit("vote", {"contribution_id": cid, "value": -1}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "archived"
+
+
+def member_speaking(app, make_user, demo_session, language):
+    from deliberate.accounts.models import User
+    from deliberate.sessions.models import PanelSession
+    from deliberate.sessions.services import grant
+
+    person = make_user("Élise", language=language)
+    with app.app_context():
+        grant(
+            db.session.get(PanelSession, demo_session.id), db.session.get(User, person.id), "attendee", None
+        )
+        db.session.commit()
+    return person
+
+
+def test_a_remembered_sockets_votes_are_refused_in_its_language(
+    app, joined, make_user, make_member, demo_session, question, login
+):
+    # Its votes run without a request context (realtime/handlers.py, ``lean``) and in a batch that
+    # is in no one's language: the refusals are still said in the person's own.
+    sock = joined(member_speaking(app, make_user, demo_session, "es"))
+    cid = post(sock, question, "Para votar", "v")["contribution"]["id"]
+    assert sock.emit("vote", {"contribution_id": cid, "value": 1}, callback=True)["ok"]  # role remembered
+
+    bad = sock.emit("vote", {"contribution_id": cid, "value": 7}, callback=True)
+    assert bad["error"] == {
+        "code": "invalid",
+        "message": "Un voto debe ser 1 (de acuerdo), -1 (en desacuerdo) o 0 (retirar).",
+    }
+    not_object = sock.emit("vote", ["no"], callback=True)
+    assert not_object["error"]["code"] == "invalid" and "objeto JSON" in not_object["error"]["message"]
+
+    moderator = login(make_member("moderator", "Mod"))
+    assert moderator.patch(f"/api/v1/questions/{question.id}", json={"status": "closed"}).status_code == 200
+    closed = sock.emit("vote", {"contribution_id": cid, "value": -1}, callback=True)
+    assert closed["error"]["code"] == "closed" and closed["error"]["message"] != "This question is closed."
+
+
+def test_a_sockets_first_vote_in_a_session_checks_its_role_and_the_next_ones_go_in_batches(
+    app, connect, make_member, question
+):
+    from flask import has_request_context
+
+    from deliberate.rooms import services
+
+    seen = []
+    vote = services.vote
+
+    def watched(*args, **kwargs):
+        seen.append(has_request_context())
+        return vote(*args, **kwargs)
+
+    author = connect(make_member(name="Author"))
+    cid = post(author, question, "À voter", "v")["contribution"]["id"]
+    sock = connect(make_member(name="Voter"))  # never joined: its role is not remembered yet
+    services.vote = watched
+    try:
+        first = sock.emit("vote", {"contribution_id": cid, "value": 1}, callback=True)
+        second = sock.emit("vote", {"contribution_id": cid, "value": -1}, callback=True)
+    finally:
+        services.vote = vote
+    assert first == {"ok": True, "contribution_id": cid, "agree": 1, "disagree": 0}
+    assert second == {"ok": True, "contribution_id": cid, "agree": 0, "disagree": 1}
+    assert seen == [True, False]  # the first in the event's request context, the second in a batch
