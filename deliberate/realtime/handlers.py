@@ -92,8 +92,9 @@ def handler(name: str, authenticated: Callable[[], bool] = _logged_in, lean: Lea
     was a tenth of a vote's CPU. It is called in an application context with the socket's id and the
     payload, in the language the socket connected with, and returns the function to run in the
     answer discipline above, or None: the event then runs as any other, in a request context.
-    Whatever it runs must not need ``request`` or ``current_user``, and a ``Fallback`` it raises
-    before writing anything sends the event down the ordinary path too."""
+    Whatever it runs commits its own writes (the vote's go through the group commit), must not need
+    ``request`` or ``current_user``, and may raise ``Fallback`` before writing anything to send the
+    event down the ordinary path (Flask-SocketIO's ``_handle_event``, as ``on_event`` binds it)."""
 
     def decorate(function: Callable[[dict], dict]) -> Callable:
         @wraps(function)
