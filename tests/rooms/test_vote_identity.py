@@ -137,3 +137,23 @@ def test_a_sockets_first_vote_in_a_session_checks_its_role_and_the_next_ones_go_
     assert first == {"ok": True, "contribution_id": cid, "agree": 1, "disagree": 0}
     assert second == {"ok": True, "contribution_id": cid, "agree": 0, "disagree": 1}
     assert seen == [True, False]  # the first in the event's request context, the second in a batch
+
+
+def test_a_lean_vote_refused_by_a_draining_process_is_told_so_in_its_language(
+    app, joined, make_user, demo_session, question
+):
+    sock = joined(member_speaking(app, make_user, demo_session, "es"))
+    cid = post(sock, question, "Para votar", "v")["contribution"]["id"]
+    assert sock.emit("vote", {"contribution_id": cid, "value": 1}, callback=True)["ok"]  # role remembered
+
+    class Draining:
+        def enter(self):
+            return False
+
+    app.extensions["deliberate.drain"] = Draining()
+    try:
+        ack = sock.emit("vote", {"contribution_id": cid, "value": -1}, callback=True)
+    finally:
+        del app.extensions["deliberate.drain"]
+    assert ack["error"]["code"] == "unavailable" and ack["error"]["message"].startswith("El servidor")
+    assert sock.emit("vote", {"contribution_id": cid, "value": -1}, callback=True)["disagree"] == 1
