@@ -22,9 +22,11 @@ callers wait on events of the same async mode.
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from flask import Flask
+from flask_babel import force_locale
 
 from deliberate.database import committed, retrying, roll_back_quietly
 from deliberate.errors import DomainError
@@ -35,11 +37,12 @@ log = logging.getLogger(__name__)
 
 
 class _Write:
-    __slots__ = ("work", "order", "done", "result", "error")
+    __slots__ = ("work", "order", "language", "done", "result", "error")
 
-    def __init__(self, work: Callable[[], Any], order: int, done) -> None:
+    def __init__(self, work: Callable[[], Any], order: int, language: Any, done) -> None:
         self.work = work
         self.order = order
+        self.language = language
         self.done = done
         self.result: Any = None
         self.error: BaseException | None = None
@@ -67,14 +70,18 @@ class GroupCommit:
         self._queue: list[_Write] = []
         self._leading = False
 
-    def run(self, work: Callable[[], T], order: int = 0) -> T:
+    def run(self, work: Callable[[], T], order: int = 0, language: Any = None) -> T:
         """Run ``work`` (database writes in the current session's place) in the next shared
         transaction; return its result once that transaction has committed, or raise its error.
+
+        The batch runs in no one's language: a refusal of a write given its caller's ``language``
+        (a locale, as ``force_locale`` takes it) is found again in that language, for its message
+        (it was raised before the write wrote anything, so running it again is safe).
 
         A batch runs its writes by ``order`` (a vote's contribution id): every batch then locks its
         rows in the same order, so two processes' batches cannot deadlock on PostgreSQL (they did,
         in the clean-clone CI run: each locked the contributions in its votes' arrival order)."""
-        write = _Write(work, order, self.event())
+        write = _Write(work, order, language, self.event())
         with self._lock:
             self._queue.append(write)
             lead, self._leading = not self._leading, True
@@ -134,12 +141,19 @@ class GroupCommit:
                 write.result = write.work()
             except DomainError as error:  # refused before it wrote: the others go on
                 write.error = error
+                if write.language is not None:  # its message, in its caller's language
+                    with force_locale(write.language):
+                        try:
+                            write.result, write.error = write.work(), None
+                        except DomainError as again:
+                            write.error = again
         db.session.commit()
 
     def _alone(self, write: _Write) -> None:
         write.result, write.error = None, None
         try:
-            write.result = committed(write.work, self.sleep)
+            with force_locale(write.language) if write.language is not None else nullcontext():
+                write.result = committed(write.work, self.sleep)
             self.commits += 1
         except Exception as error:  # noqa: BLE001 - its caller answers it (refused, unavailable)
             roll_back_quietly()

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
-from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
@@ -170,23 +169,16 @@ def _lean_vote(sid: str, _payload: Any) -> Callable[[dict], dict] | None:
     def run(payload: dict) -> dict:
         contribution_id, value = payload.get("contribution_id"), payload.get("value")
         role_for = _remembered(sid)
-
-        def write() -> dict:
-            try:
-                return _vote_write(contribution_id, value, voter, role_for)
-            except _Unremembered:
-                raise
-            except DomainError:
-                # The batch runs in no one's language: a refusal (raised before anything is written)
-                # is found again in the socket's, for its message.
-                with force_locale(identities.language(sid)):
-                    return _vote_write(contribution_id, value, voter, role_for)
-
         # Votes arriving together share one transaction (deliberate/group_commit.py): this one is
-        # answered once that has committed. The event itself reads nothing from the database.
+        # answered once that has committed, its refusals in its socket's language. The event itself
+        # reads nothing from the database.
         order = contribution_id if isinstance(contribution_id, int) else 0
         try:
-            return group.run(write, order=order)
+            return group.run(
+                lambda: _vote_write(contribution_id, value, voter, role_for),
+                order=order,
+                language=identities.language(sid),
+            )
         except _Unremembered:
             raise Fallback() from None  # its first vote in this session: the role is checked below
 

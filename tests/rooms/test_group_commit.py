@@ -219,3 +219,37 @@ def test_a_batch_runs_its_writes_in_their_order_so_that_batches_lock_rows_alike(
         thread.join(timeout=30)
 
     assert (ran, sorted(outcomes), group.batches) == ([10, 20, 30], [10, 20, 30], 1)
+
+
+def test_a_refusal_is_said_in_the_language_its_caller_gave_and_the_batch_goes_on(
+    app, make_member, contribution_id
+):
+    from babel import Locale
+
+    voters = [make_member(name=f"V{i}").id for i in range(3)]
+    group = gated_group(app, len(voters))
+    outcomes: list = [None] * 3
+
+    def call(index: int, value: int, language) -> None:
+        try:
+            outcomes[index] = group.run(voting(voters[index], contribution_id, value), language=language)
+        except DomainError as error:
+            outcomes[index] = error
+
+    threads = [
+        threading.Thread(target=call, args=(0, 7, Locale.parse("fr"))),
+        threading.Thread(target=call, args=(1, 7, None)),
+        threading.Thread(target=call, args=(2, 1, Locale.parse("es"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert group.batches == 1
+    french, english, counts = outcomes
+    assert french.code == english.code == "invalid"
+    assert english.message.startswith("A vote must be")
+    assert french.message != english.message and french.message.startswith("Un vote")
+    assert counts == (1, 0)
+    assert stored(app, contribution_id) == {voters[2]: 1}
